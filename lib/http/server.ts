@@ -53,24 +53,23 @@ export function startServer(
   handler: (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
 ): Promise<RunningServer> {
   const { hostname, port } = parseListenAddress(address);
-  return new Promise((resolve, reject) => {
-    try {
-      const server = Deno.serve({
-        hostname,
-        port,
-        onListen: (addr) => {
-          const bound = addr as Deno.NetAddr;
-          resolve({
-            address: { hostname: bound.hostname, port: bound.port },
-            shutdown: () => server.shutdown(),
-            finished: server.finished,
-          });
-        },
-        onError: (error) =>
-          new Response(error instanceof Error ? error.message : String(error), { status: 500 }),
-      }, handler);
-    } catch (error) {
-      reject(new Error(`listen on ${address}: ${(error as Error).message}`, { cause: error }));
-    }
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname,
+      port,
+      onListen: () => {},
+      onError: (error) =>
+        new Response(error instanceof Error ? error.message : String(error), { status: 500 }),
+    }, handler);
+  } catch (error) {
+    return Promise.reject(
+      new Error(`listen on ${address}: ${(error as Error).message}`, { cause: error }),
+    );
+  }
+  return Promise.resolve({
+    address: { hostname: server.addr.hostname, port: server.addr.port },
+    shutdown: () => server.shutdown(),
+    finished: server.finished,
   });
 }

@@ -93,6 +93,6 @@ export function errorMessage(error: unknown): string {
  */
 export function redactDsn(dsn: string): string {
   return dsn
-    .replace(/^(\w+:\/\/[^:/@]*:)[^@]*@/, "$1<REDACTED>@")
-    .replace(/^([^:/@()]*:)[^@]*@(?=[a-z]*\()/, "$1<REDACTED>@");
+    .replace(/^(\w+:\/\/[^:/@]*:).*@(?=[^@]*$)/, "$1<REDACTED>@")
+    .replace(/^([^:/@()]*:).*@(?=[a-z]*\()/, "$1<REDACTED>@");
 }
