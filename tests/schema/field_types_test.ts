@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import {
+  canBeKey,
+  FIELD_TYPES,
+  type FieldType,
+  fieldTypeOfColumn,
+  isFieldType,
+  mysqlColumnType,
+  sqliteColumnType,
+} from "../../lib/schema/field_types.ts";
+
+const TYPES: [FieldType, string, string, boolean][] = [
+  ["string", "VARCHAR(191)", "VARCHAR(191)", true],
+  ["integer", "BIGINT", "INTEGER", true],
+  ["decimal", "DOUBLE", "REAL", false],
+  ["text", "MEDIUMTEXT", "TEXT", false],
+  ["binary", "MEDIUMBLOB", "BLOB", false],
+  ["bytestring", "VARBINARY(255)", "BLOB(255)", true],
+];
+
+Deno.test("each field type maps to the original's MySQL and SQLite column types", () => {
+  assert.deepEqual([...FIELD_TYPES], TYPES.map(([t]) => t));
+  for (const [type, mysql, sqlite, key] of TYPES) {
+    assert.deepEqual(mysqlColumnType(type), mysql, type);
+    assert.deepEqual(sqliteColumnType(type), sqlite, type);
+    assert.deepEqual(canBeKey(type), key, type);
+    assert.deepEqual(isFieldType(type), true, type);
+  }
+});
+
+Deno.test("type strings in requests are case-sensitive", () => {
+  for (const text of ["Integer", "STRING", "int", "", "toString", "__proto__"]) {
+    assert.deepEqual(isFieldType(text), false, text);
+  }
+});
+
+Deno.test("column types read back from either database resolve case-insensitively", () => {
+  const cases: [string, FieldType | undefined][] = [
+    ["varchar", "string"],
+    ["VARCHAR(191)", "string"],
+    ["char", "string"],
+    ["CHARACTER", "string"],
+    ["text", "text"],
+    ["MEDIUMTEXT", "text"],
+    ["longtext", "text"],
+    ["INTEGER", "integer"],
+    ["smallint", "integer"],
+    ["mediumint", "integer"],
+    ["bigint", "integer"],
+    ["REAL", "decimal"],
+    ["float", "decimal"],
+    ["double", "decimal"],
+    ["BLOB", "binary"],
+    ["mediumblob", "binary"],
+    ["longblob", "binary"],
+    ["varbinary", "bytestring"],
+    ["BLOB(255)", "bytestring"],
+    ["int", undefined],
+    ["varchar(255)", undefined],
+    ["VARBINARY(255)", undefined],
+    ["", undefined],
+    ["constructor", undefined],
+  ];
+  for (const [text, want] of cases) assert.deepEqual(fieldTypeOfColumn(text), want, text);
+});
+
+Deno.test("every generated SQLite column type resolves back to its field type", () => {
+  for (const type of FIELD_TYPES) assert.deepEqual(fieldTypeOfColumn(sqliteColumnType(type)), type);
+});
