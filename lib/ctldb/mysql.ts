@@ -1,0 +1,266 @@
+/**
+ * The MySQL/MariaDB ctldb adapter over a mysql2 connection pool.
+ *
+ * Every new connection first runs {@linkcode MYSQL_SESSION_SQL} (ANSI quotes, no backslash
+ * escapes, strict mode, UTC). Statements with parameters run as server-side prepared statements,
+ * so values are never escaped client-side (client escaping assumes backslash escapes, which this
+ * session turns off). BIGINTs are read exactly: numbers when safe, bigints beyond 2^53. DDL runs
+ * on a separate small pool so it never shares a connection with, nor waits behind, open
+ * transactions. Connection-level failures are thrown as {@linkcode CtldbUnavailableError}.
+ *
+ * @module
+ */
+import mysql from "mysql2/promise";
+import { Buffer } from "node:buffer";
+import { type ConnectOptions, MYSQL_SESSION_SQL, type MysqlDsn, mysqlPoolOptions } from "./dsn.ts";
+import { toCtldbError } from "./errors.ts";
+import { familyTablePattern, filterFamilyTables } from "./_family_tables.ts";
+import { maxLedgerSeqOf, readLedgerRows } from "./ledger.ts";
+import { idempotentStatements, MYSQL_CTLDB_SCHEMA } from "./schema_sql.ts";
+import type {
+  ColumnInfo,
+  Ctldb,
+  CtldbSession,
+  ExecResult,
+  LedgerEntry,
+  SqlParam,
+} from "./types.ts";
+
+interface CastField {
+  type: string;
+}
+
+/**
+ * Reads BIGINT columns as numbers when safe and as bigints otherwise. With `bigNumberStrings`
+ * both protocols hand BIGINTs over as decimal text.
+ */
+function typeCast(field: CastField, next: () => unknown): unknown {
+  const value = next();
+  if (field.type !== "LONGLONG" || typeof value !== "string") return value;
+  const number = Number(value);
+  return Number.isSafeInteger(number) ? number : BigInt(value);
+}
+
+function toDriverParam(param: SqlParam): string | number | null | Uint8Array {
+  if (typeof param === "boolean") return param ? 1 : 0;
+  if (typeof param === "bigint") return param.toString();
+  if (param instanceof Uint8Array && !Buffer.isBuffer(param)) {
+    return Buffer.from(param.buffer, param.byteOffset, param.byteLength);
+  }
+  return param;
+}
+
+function toNumber(value: unknown): number {
+  return typeof value === "number" ? value : Number(value ?? 0);
+}
+
+async function run(
+  connection: mysql.PoolConnection,
+  sql: string,
+  params: SqlParam[] | undefined,
+): Promise<unknown> {
+  try {
+    if (params === undefined || params.length === 0) {
+      const [result] = await connection.query({ sql, typeCast });
+      return result;
+    }
+    const [result] = await connection.execute({ sql, typeCast }, params.map(toDriverParam));
+    return result;
+  } catch (e) {
+    throw toCtldbError(e);
+  }
+}
+
+async function queryOn<T>(
+  connection: mysql.PoolConnection,
+  sql: string,
+  params?: SqlParam[],
+): Promise<T[]> {
+  const result = await run(connection, sql, params);
+  return Array.isArray(result) ? result as T[] : [];
+}
+
+async function execOn(
+  connection: mysql.PoolConnection,
+  sql: string,
+  params?: SqlParam[],
+): Promise<ExecResult> {
+  const result = await run(connection, sql, params) as Partial<mysql.ResultSetHeader>;
+  return {
+    affectedRows: toNumber(result.affectedRows),
+    lastInsertId: toNumber(result.insertId),
+  };
+}
+
+class MysqlCtldb implements Ctldb {
+  readonly dialect = "mysql" as const;
+  readonly #pool: mysql.Pool;
+  readonly #ddlPool: mysql.Pool;
+  readonly #initialized = new WeakSet<object>();
+
+  constructor(dsn: MysqlDsn, options: ConnectOptions) {
+    const settings = mysqlPoolOptions(dsn, options);
+    this.#pool = mysql.createPool(settings);
+    this.#ddlPool = mysql.createPool({ ...settings, connectionLimit: 2 });
+  }
+
+  /** Takes a pooled connection, running the session settings on its first use. */
+  async #acquire(pool: mysql.Pool = this.#pool): Promise<mysql.PoolConnection> {
+    let connection: mysql.PoolConnection;
+    try {
+      connection = await pool.getConnection();
+    } catch (e) {
+      throw toCtldbError(e);
+    }
+    if (this.#initialized.has(connection.connection)) return connection;
+    try {
+      await connection.query(MYSQL_SESSION_SQL);
+    } catch (e) {
+      connection.destroy();
+      throw toCtldbError(e);
+    }
+    this.#initialized.add(connection.connection);
+    return connection;
+  }
+
+  async #with<T>(fn: (c: mysql.PoolConnection) => Promise<T>, pool?: mysql.Pool): Promise<T> {
+    const connection = await this.#acquire(pool);
+    try {
+      return await fn(connection);
+    } finally {
+      connection.release();
+    }
+  }
+
+  query<T = Record<string, unknown>>(sql: string, params?: SqlParam[]): Promise<T[]> {
+    return this.#with((c) => queryOn<T>(c, sql, params));
+  }
+
+  exec(sql: string, params?: SqlParam[]): Promise<ExecResult> {
+    return this.#with((c) => execOn(c, sql, params));
+  }
+
+  async transaction<T>(fn: (tx: CtldbSession) => Promise<T>): Promise<T> {
+    const connection = await this.#acquire();
+    let open = true;
+    const guard = () => {
+      if (!open) throw new Error("ctldb transaction already finished");
+    };
+    const tx: CtldbSession = {
+      query: async <R>(sql: string, params?: SqlParam[]) => {
+        guard();
+        return await queryOn<R>(connection, sql, params);
+      },
+      exec: async (sql, params) => {
+        guard();
+        return await execOn(connection, sql, params);
+      },
+    };
+    try {
+      await run(connection, "BEGIN", undefined);
+      const result = await fn(tx);
+      await run(connection, "COMMIT", undefined);
+      open = false;
+      connection.release();
+      return result;
+    } catch (e) {
+      open = false;
+      try {
+        await connection.query("ROLLBACK");
+        connection.release();
+      } catch {
+        connection.destroy();
+      }
+      throw e;
+    }
+  }
+
+  async execDdl(sql: string): Promise<void> {
+    await this.#with((c) => run(c, sql, undefined), this.#ddlPool);
+  }
+
+  async ensureSchema(): Promise<void> {
+    const [row] = await this.query<{ db: string | null; n: number }>(
+      "SELECT DATABASE() AS db, (SELECT COUNT(*) FROM information_schema.tables " +
+        "WHERE table_schema = DATABASE() AND table_name = 'ctlstore_dml_ledger') AS n",
+    );
+    if (row?.db === null || row?.db === undefined) {
+      throw new Error("the ctldb DSN names no database");
+    }
+    const statements = idempotentStatements(MYSQL_CTLDB_SCHEMA, "mysql");
+    if (row.n === 0) {
+      for (const sql of statements) await this.execDdl(sql);
+    } else {
+      const seed = statements.find((sql) => sql.startsWith("INSERT"));
+      if (seed !== undefined) await this.exec(seed);
+    }
+  }
+
+  async tableColumns(tables: string[]): Promise<Map<string, ColumnInfo[]>> {
+    const columns = new Map<string, ColumnInfo[]>();
+    const wanted = [...new Set(tables)];
+    if (wanted.length === 0) return columns;
+    const rows = await this.query<{ t: string; c: string; d: string; k: string }>(
+      "SELECT table_name AS t, column_name AS c, data_type AS d, column_key AS k " +
+        "FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name IN (" +
+        wanted.map(() => "?").join(", ") + ") ORDER BY table_name, ordinal_position",
+      wanted,
+    );
+    for (const row of rows) {
+      if (!wanted.includes(row.t)) continue;
+      let list = columns.get(row.t);
+      if (list === undefined) columns.set(row.t, list = []);
+      list.push({ name: row.c, columnType: row.d, isKey: row.k === "PRI" });
+    }
+    return columns;
+  }
+
+  async listFamilyTables(family?: string): Promise<string[]> {
+    const rows = await this.query<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables " +
+        "WHERE table_schema = DATABASE() AND table_name LIKE ? ESCAPE '!'",
+      [familyTablePattern(family)],
+    );
+    return filterFamilyTables(rows.map((row) => row.name), family);
+  }
+
+  maxLedgerSeq(ledgerTable?: string): Promise<number> {
+    return maxLedgerSeqOf(this, ledgerTable);
+  }
+
+  readLedger(afterSeq: number, limit: number, ledgerTable?: string): Promise<LedgerEntry[]> {
+    return readLedgerRows(this, afterSeq, limit, ledgerTable);
+  }
+
+  async ping(): Promise<void> {
+    await this.#with(async (c) => {
+      try {
+        await c.ping();
+      } catch (e) {
+        throw toCtldbError(e);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#pool.end(), this.#ddlPool.end()]);
+  }
+}
+
+/**
+ * Opens a pooled MySQL ctldb. Connections are made lazily, so this does not fail when the
+ * server is down; the first statement (or {@linkcode Ctldb.ping}) does.
+ *
+ * @example
+ * ```ts
+ * import { type MysqlDsn, parseDsn } from "./dsn.ts";
+ * import { openMysqlCtldb } from "./mysql.ts";
+ *
+ * const ctldb = openMysqlCtldb(parseDsn("root@tcp(127.0.0.1:3306)/ctldb") as MysqlDsn);
+ * await ctldb.ping();
+ * await ctldb.close();
+ * ```
+ */
+export function openMysqlCtldb(dsn: MysqlDsn, options: ConnectOptions = {}): Ctldb {
+  return new MysqlCtldb(dsn, options);
+}

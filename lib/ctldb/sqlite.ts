@@ -1,0 +1,246 @@
+/**
+ * The embedded SQLite ctldb adapter over `node:sqlite` (spec §4.2), used by `ctlstore up` and
+ * tests.
+ *
+ * `DatabaseSync` is one synchronous connection, so an async mutex serializes everything:
+ * {@linkcode Ctldb.transaction} holds it from `BEGIN IMMEDIATE` to `COMMIT`/`ROLLBACK`, and
+ * statements outside a transaction wait for it. Calls made from inside a transaction's callback
+ * (tracked with `AsyncLocalStorage`) run directly in that transaction instead of deadlocking.
+ * Integers are read exactly (bigints beyond 2^53). Connection-level failures (database locked
+ * by another process beyond the busy timeout, file cannot be opened) are thrown as
+ * {@linkcode CtldbUnavailableError}.
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { dirname } from "node:path";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { AsyncMutex } from "./_mutex.ts";
+import { familyTablePattern, filterFamilyTables } from "./_family_tables.ts";
+import { toCtldbError } from "./errors.ts";
+import { maxLedgerSeqOf, readLedgerRows } from "./ledger.ts";
+import { idempotentStatements, SQLITE_CTLDB_SCHEMA } from "./schema_sql.ts";
+import type {
+  ColumnInfo,
+  Ctldb,
+  CtldbSession,
+  ExecResult,
+  LedgerEntry,
+  SqlParam,
+} from "./types.ts";
+
+const STATEMENT_CACHE_SIZE = 256;
+
+function toSqliteParam(param: SqlParam): SQLInputValue {
+  if (typeof param === "boolean") return param ? 1 : 0;
+  return param;
+}
+
+function toSafe(value: unknown): unknown {
+  if (typeof value !== "bigint") return value;
+  return value >= -Number.MAX_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER
+    ? Number(value)
+    : value;
+}
+
+/** Copies a row into a plain object, turning safe bigints into numbers. */
+function normalizeRow(row: Record<string, unknown>): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const key of Object.keys(row)) plain[key] = toSafe(row[key]);
+  return plain;
+}
+
+class SqliteCtldb implements Ctldb {
+  readonly dialect = "sqlite" as const;
+  readonly #db: DatabaseSync;
+  readonly #mutex = new AsyncMutex();
+  readonly #inTransaction = new AsyncLocalStorage<symbol>();
+  readonly #statements = new Map<string, StatementSync>();
+  #activeTransaction: symbol | undefined;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  #prepare(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      statement.setReadBigInts(true);
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = this.#statements.keys().next().value;
+        if (oldest !== undefined) this.#statements.delete(oldest);
+      }
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #queryNow<T>(sql: string, params: SqlParam[] = []): T[] {
+    try {
+      const rows = this.#prepare(sql).all(...params.map(toSqliteParam));
+      return rows.map((row) => normalizeRow(row as Record<string, unknown>)) as T[];
+    } catch (e) {
+      throw toCtldbError(e);
+    }
+  }
+
+  #execNow(sql: string, params: SqlParam[] = []): ExecResult {
+    try {
+      const result = this.#prepare(sql).run(...params.map(toSqliteParam));
+      return {
+        affectedRows: Number(result.changes),
+        lastInsertId: Number(result.lastInsertRowid),
+      };
+    } catch (e) {
+      throw toCtldbError(e);
+    }
+  }
+
+  #execScript(sql: string): void {
+    try {
+      this.#db.exec(sql);
+    } catch (e) {
+      throw toCtldbError(e);
+    }
+  }
+
+  /** Runs `fn` directly inside the caller's transaction, else under the mutex. */
+  #serialized<T>(fn: () => T): Promise<T> {
+    const token = this.#inTransaction.getStore();
+    if (token !== undefined && token === this.#activeTransaction) {
+      return Promise.resolve().then(fn);
+    }
+    return this.#mutex.run(fn);
+  }
+
+  query<T = Record<string, unknown>>(sql: string, params?: SqlParam[]): Promise<T[]> {
+    return this.#serialized(() => this.#queryNow<T>(sql, params));
+  }
+
+  exec(sql: string, params?: SqlParam[]): Promise<ExecResult> {
+    return this.#serialized(() => this.#execNow(sql, params));
+  }
+
+  transaction<T>(fn: (tx: CtldbSession) => Promise<T>): Promise<T> {
+    if (this.#inTransaction.getStore() === this.#activeTransaction && this.#activeTransaction) {
+      return Promise.reject(new Error("nested ctldb transactions are not supported"));
+    }
+    return this.#mutex.run(async () => {
+      const token = Symbol("transaction");
+      let open = true;
+      const guard = () => {
+        if (!open) throw new Error("ctldb transaction already finished");
+      };
+      const tx: CtldbSession = {
+        query: <R>(sql: string, params?: SqlParam[]) =>
+          Promise.resolve().then(() => (guard(), this.#queryNow<R>(sql, params))),
+        exec: (sql, params) => Promise.resolve().then(() => (guard(), this.#execNow(sql, params))),
+      };
+      this.#execScript("BEGIN IMMEDIATE");
+      this.#activeTransaction = token;
+      try {
+        const result = await this.#inTransaction.run(token, () => fn(tx));
+        this.#execScript("COMMIT");
+        return result;
+      } catch (e) {
+        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+        throw e;
+      } finally {
+        open = false;
+        this.#activeTransaction = undefined;
+      }
+    });
+  }
+
+  /**
+   * Executes DDL on the one connection. SQLite DDL is transactional, so when called from a
+   * transaction's callback the DDL joins that transaction (and rolls back with it); elsewhere
+   * it waits for the mutex like any statement.
+   */
+  execDdl(sql: string): Promise<void> {
+    return this.#serialized(() => this.#execScript(sql));
+  }
+
+  ensureSchema(): Promise<void> {
+    return this.transaction(() => {
+      for (const sql of idempotentStatements(SQLITE_CTLDB_SCHEMA, "sqlite")) this.#execScript(sql);
+      return Promise.resolve();
+    });
+  }
+
+  tableColumns(tables: string[]): Promise<Map<string, ColumnInfo[]>> {
+    return this.#serialized(() => {
+      const columns = new Map<string, ColumnInfo[]>();
+      for (const table of new Set(tables)) {
+        const rows = this.#queryNow<{ name: string; type: string; pk: number }>(
+          "SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid",
+          [table],
+        );
+        if (rows.length === 0) continue;
+        columns.set(
+          table,
+          rows.map((row) => ({ name: row.name, columnType: row.type, isKey: row.pk > 0 })),
+        );
+      }
+      return columns;
+    });
+  }
+
+  async listFamilyTables(family?: string): Promise<string[]> {
+    const rows = await this.query<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '!'",
+      [familyTablePattern(family)],
+    );
+    return filterFamilyTables(rows.map((row) => row.name), family);
+  }
+
+  maxLedgerSeq(ledgerTable?: string): Promise<number> {
+    return maxLedgerSeqOf(this, ledgerTable);
+  }
+
+  readLedger(afterSeq: number, limit: number, ledgerTable?: string): Promise<LedgerEntry[]> {
+    return readLedgerRows(this, afterSeq, limit, ledgerTable);
+  }
+
+  async ping(): Promise<void> {
+    await this.query("SELECT 1");
+  }
+
+  close(): Promise<void> {
+    return this.#mutex.run(() => {
+      this.#statements.clear();
+      if (this.#db.isOpen) this.#db.close();
+    });
+  }
+}
+
+/**
+ * Opens (creating if missing, with its parent directory) a SQLite ctldb file in WAL mode with
+ * a 5 s busy timeout. The schema is not created here; call {@linkcode Ctldb.ensureSchema}.
+ *
+ * @param path The database file.
+ * @throws {CtldbUnavailableError} When the file cannot be opened.
+ *
+ * @example
+ * ```ts
+ * import { openSqliteCtldb } from "./sqlite.ts";
+ *
+ * const ctldb = await openSqliteCtldb("./data/ctldb.db");
+ * await ctldb.ensureSchema();
+ * await ctldb.close();
+ * ```
+ */
+export async function openSqliteCtldb(path: string): Promise<Ctldb> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path);
+    db.exec("PRAGMA busy_timeout = 5000");
+    db.exec("PRAGMA journal_mode = WAL");
+  } catch (e) {
+    db?.close();
+    throw toCtldbError(e);
+  }
+  return new SqliteCtldb(db);
+}

@@ -1,0 +1,283 @@
+/**
+ * Behaviour both ctldb adapters must share, registered once per adapter by mysql_test.ts and
+ * sqlite_test.ts.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { type Ctldb, isDuplicateKeyError, isTableExistsError } from "../../lib/ctldb/mod.ts";
+
+/** A ctldb opened for one test, closed (and its storage removed) on dispose. */
+export interface OpenedCtldb extends AsyncDisposable {
+  readonly ctldb: Ctldb;
+}
+
+/** Registers one test; `Deno.test` or the MySQL-aware wrapper. */
+export type Register = (name: string, fn: () => Promise<void>) => void;
+
+/** Registers the shared cases for one adapter. */
+export function registerSharedCases(
+  label: string,
+  register: Register,
+  open: () => Promise<OpenedCtldb>,
+): void {
+  const test = (name: string, fn: (ctldb: Ctldb) => Promise<void>) =>
+    register(`${label}: ${name}`, async () => {
+      await using opened = await open();
+      await fn(opened.ctldb);
+    });
+
+  test("ensureSchema is idempotent and seeds the ledger lock row once", async (ctldb) => {
+    await ctldb.ensureSchema();
+    await ctldb.ensureSchema();
+    assert.deepEqual(await ctldb.query("SELECT id, clock FROM locks"), [{
+      id: "ledger",
+      clock: 0,
+    }]);
+    await ctldb.exec("DELETE FROM locks");
+    await ctldb.ensureSchema();
+    assert.deepEqual(await ctldb.query("SELECT id, clock FROM locks"), [{
+      id: "ledger",
+      clock: 0,
+    }]);
+    for (const table of ["families", "mutators", "max_table_sizes", "max_writer_rates"]) {
+      assert.deepEqual(await ctldb.query(`SELECT * FROM ${table}`), [], table);
+    }
+    assert.deepEqual(await ctldb.query("SELECT * FROM writer_usage"), []);
+  });
+
+  test("ensureSchema run twice at once succeeds", async (ctldb) => {
+    await Promise.all([ctldb.ensureSchema(), ctldb.ensureSchema()]);
+    assert.deepEqual(await ctldb.query("SELECT id FROM locks"), [{ id: "ledger" }]);
+  });
+
+  test("a transaction commits when its callback resolves", async (ctldb) => {
+    await ctldb.ensureSchema();
+    const id = await ctldb.transaction(async (tx) => {
+      await tx.exec("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'");
+      return (await tx.exec("INSERT INTO families (name) VALUES (?)", ["fam"])).lastInsertId;
+    });
+    assert.equal(id, 1);
+    assert.deepEqual(await ctldb.query("SELECT id, name FROM families"), [{ id: 1, name: "fam" }]);
+    assert.deepEqual(await ctldb.query("SELECT clock FROM locks"), [{ clock: 1 }]);
+  });
+
+  test("a transaction rolls back and rethrows when its callback throws", async (ctldb) => {
+    await ctldb.ensureSchema();
+    await assert.rejects(
+      ctldb.transaction(async (tx) => {
+        await tx.exec("INSERT INTO families (name) VALUES (?)", ["fam"]);
+        await tx.exec("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'");
+        throw new Error("boom");
+      }),
+      /boom/,
+    );
+    assert.deepEqual(await ctldb.query("SELECT * FROM families"), []);
+    assert.deepEqual(await ctldb.query("SELECT clock FROM locks"), [{ clock: 0 }]);
+  });
+
+  test("concurrent transactions each see their own writes and all commit", async (ctldb) => {
+    await ctldb.ensureSchema();
+    const seqs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        ctldb.transaction(async (tx) => {
+          await tx.exec("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'");
+          const a = await tx.exec("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", [
+            `a${i}`,
+          ]);
+          const b = await tx.exec("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", [
+            `b${i}`,
+          ]);
+          return [a.lastInsertId, b.lastInsertId];
+        })),
+    );
+    for (const [a, b] of seqs) assert.equal(b, a! + 1, "rows of one transaction are contiguous");
+    assert.equal(await ctldb.maxLedgerSeq(), 16);
+    assert.deepEqual(await ctldb.query("SELECT clock FROM locks"), [{ clock: 8 }]);
+  });
+
+  test("a session used after its transaction ended is refused", async (ctldb) => {
+    await ctldb.ensureSchema();
+    let saved: Parameters<Parameters<Ctldb["transaction"]>[0]>[0] | undefined;
+    await ctldb.transaction((tx) => {
+      saved = tx;
+      return Promise.resolve();
+    });
+    await assert.rejects(saved!.query("SELECT 1"), /already finished/);
+  });
+
+  test("exec reports affected rows and the ledger insert id", async (ctldb) => {
+    await ctldb.ensureSchema();
+    const first = await ctldb.exec("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", ["x"]);
+    const second = await ctldb.exec("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", ["y"]);
+    assert.deepEqual([first, second.lastInsertId], [{ affectedRows: 1, lastInsertId: 1 }, 2]);
+    const update = await ctldb.exec("UPDATE ctlstore_dml_ledger SET statement = 'z'");
+    assert.equal(update.affectedRows, 2);
+  });
+
+  test("a duplicate primary or unique key is recognised", async (ctldb) => {
+    await ctldb.ensureSchema();
+    const insert = "INSERT INTO mutators (writer, secret, cookie) VALUES (?, ?, ?)";
+    await ctldb.exec(insert, ["w", "s", new Uint8Array([1])]);
+    await assert.rejects(ctldb.exec(insert, ["w", "t", new Uint8Array([2])]), (e) => {
+      assert.ok(isDuplicateKeyError(e), String(e));
+      return true;
+    });
+    await ctldb.exec("INSERT INTO families (name) VALUES ('f')");
+    await assert.rejects(ctldb.exec("INSERT INTO families (name) VALUES ('f')"), (e) => {
+      assert.ok(isDuplicateKeyError(e), String(e));
+      return true;
+    });
+  });
+
+  test("creating an existing table is recognised as table-exists", async (ctldb) => {
+    await ctldb.execDdl('CREATE TABLE "f___t" ("k" VARCHAR(191), PRIMARY KEY("k"))');
+    await assert.rejects(
+      ctldb.execDdl('CREATE TABLE "f___t" ("k" VARCHAR(191), PRIMARY KEY("k"))'),
+      (e) => {
+        assert.ok(isTableExistsError(e), String(e));
+        return true;
+      },
+    );
+  });
+
+  test("BLOB parameters and columns round-trip as bytes", async (ctldb) => {
+    await ctldb.ensureSchema();
+    const cookie = new Uint8Array([0, 1, 2, 255, 39, 92]);
+    await ctldb.exec("INSERT INTO mutators (writer, secret, cookie) VALUES (?, ?, ?)", [
+      "w",
+      "s",
+      cookie,
+    ]);
+    const [row] = await ctldb.query<{ cookie: Uint8Array }>("SELECT cookie FROM mutators");
+    assert.deepEqual(new Uint8Array(row!.cookie), cookie);
+  });
+
+  test("BIGINT values beyond 2^53 are read and bound exactly", async (ctldb) => {
+    await ctldb.ensureSchema();
+    const big = 9223372036854775807n;
+    const negative = -9007199254740993n;
+    await ctldb.exec("INSERT INTO writer_usage (writer_name, bucket, amount) VALUES (?, ?, ?)", [
+      "w",
+      big,
+      negative,
+    ]);
+    await ctldb.exec("INSERT INTO writer_usage (writer_name, bucket, amount) VALUES (?, ?, ?)", [
+      "v",
+      60,
+      9007199254740991,
+    ]);
+    assert.deepEqual(
+      await ctldb.query(
+        "SELECT writer_name, bucket, amount FROM writer_usage ORDER BY writer_name",
+      ),
+      [
+        { writer_name: "v", bucket: 60, amount: 9007199254740991 },
+        { writer_name: "w", bucket: big, amount: negative },
+      ],
+    );
+    assert.deepEqual(
+      await ctldb.query("SELECT writer_name FROM writer_usage WHERE bucket = ?", [big]),
+      [{ writer_name: "w" }],
+    );
+    assert.deepEqual(
+      await ctldb.query("SELECT bucket, amount FROM writer_usage WHERE writer_name = ?", ["w"]),
+      [{ bucket: big, amount: negative }],
+    );
+  });
+
+  test("string values keep quotes and backslashes verbatim", async (ctldb) => {
+    await ctldb.ensureSchema();
+    const name = `it's a \\ "test"\\n`;
+    await ctldb.exec("INSERT INTO families (name) VALUES (?)", [name]);
+    await ctldb.exec(`INSERT INTO families (name) VALUES ('x''\\y')`);
+    assert.deepEqual(await ctldb.query("SELECT name FROM families ORDER BY id"), [
+      { name },
+      { name: "x'\\y" },
+    ]);
+  });
+
+  test("tableColumns lists columns in table order with key flags", async (ctldb) => {
+    await ctldb.execDdl(
+      'CREATE TABLE "fam___tbl" ("b" VARCHAR(191), "a" BIGINT, "c" DOUBLE, PRIMARY KEY("a", "b"))',
+    );
+    await ctldb.execDdl('CREATE TABLE "fam___other" ("id" BIGINT, PRIMARY KEY("id"))');
+    const columns = await ctldb.tableColumns(["fam___tbl", "fam___missing", "fam___other"]);
+    assert.deepEqual([...columns.keys()].sort(), ["fam___other", "fam___tbl"]);
+    const tbl = columns.get("fam___tbl")!;
+    assert.deepEqual(tbl.map((c) => [c.name, c.isKey]), [["b", true], ["a", true], ["c", false]]);
+    assert.deepEqual(
+      tbl.map((c) => c.columnType.toLowerCase().replace(/\(.*/, "")),
+      ["varchar", "bigint", "double"],
+    );
+    assert.deepEqual((await ctldb.tableColumns([])).size, 0);
+  });
+
+  test("listFamilyTables lists family tables only, sorted, with LIKE wildcards escaped", async (ctldb) => {
+    await ctldb.ensureSchema();
+    for (const name of ["b___t", "a___z", "a___b", "ab___c", "a_x___c", "aaxb___d"]) {
+      await ctldb.execDdl(`CREATE TABLE "${name}" ("k" BIGINT, PRIMARY KEY("k"))`);
+    }
+    assert.deepEqual(await ctldb.listFamilyTables(), [
+      "a___b",
+      "a___z",
+      "a_x___c",
+      "aaxb___d",
+      "ab___c",
+      "b___t",
+    ]);
+    assert.deepEqual(await ctldb.listFamilyTables("a"), ["a___b", "a___z"]);
+    assert.deepEqual(await ctldb.listFamilyTables("a_x"), ["a_x___c"]);
+    assert.deepEqual(await ctldb.listFamilyTables("nope"), []);
+  });
+
+  test("readLedger pages through the ledger in seq order with UTC leader_ts", async (ctldb) => {
+    await ctldb.ensureSchema();
+    assert.equal(await ctldb.maxLedgerSeq(), 0);
+    assert.deepEqual(await ctldb.readLedger(0, 10), []);
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    for (const statement of ["--- BEGIN", "DELETE FROM a___b", "--- COMMIT"]) {
+      await ctldb.exec("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", [statement]);
+    }
+    const after = Date.now();
+    assert.equal(await ctldb.maxLedgerSeq(), 3);
+    const page = await ctldb.readLedger(1, 10);
+    assert.deepEqual(page.map((e) => [e.seq, e.statement]), [
+      [2, "DELETE FROM a___b"],
+      [3, "--- COMMIT"],
+    ]);
+    for (const entry of page) {
+      const at = entry.leaderTs.getTime();
+      assert.ok(at >= before - 1000 && at <= after, `leader_ts ${entry.leaderTs.toISOString()}`);
+    }
+    assert.deepEqual((await ctldb.readLedger(0, 2)).map((e) => e.seq), [1, 2]);
+    await ctldb.exec(
+      "INSERT INTO ctlstore_dml_ledger (leader_ts, statement) VALUES ('2020-02-29 23:59:58', 'x')",
+    );
+    const [last] = await ctldb.readLedger(3, 1);
+    assert.equal(last?.leaderTs.toISOString(), "2020-02-29T23:59:58.000Z");
+  });
+
+  test("readLedger refuses an unsafe ledger table name and a bad limit", async (ctldb) => {
+    await assert.rejects(ctldb.readLedger(0, 10, 'x"; DROP TABLE families; --'), TypeError);
+    await assert.rejects(ctldb.maxLedgerSeq("a b"), TypeError);
+    await assert.rejects(ctldb.readLedger(0, 0), RangeError);
+  });
+
+  test("readLedger reads another ledger table", async (ctldb) => {
+    await ctldb.execDdl(
+      "CREATE TABLE other_ledger (seq BIGINT PRIMARY KEY, leader_ts DATETIME, statement TEXT)",
+    );
+    await ctldb.exec(
+      "INSERT INTO other_ledger VALUES (7, '2024-01-02 03:04:05', 'x'), (9, '2024-01-02 03:04:06', 'y')",
+    );
+    assert.equal(await ctldb.maxLedgerSeq("other_ledger"), 9);
+    assert.deepEqual(await ctldb.readLedger(7, 5, "other_ledger"), [
+      { seq: 9, leaderTs: new Date("2024-01-02T03:04:06Z"), statement: "y" },
+    ]);
+  });
+
+  test("ping answers on a live database", async (ctldb) => {
+    await ctldb.ping();
+  });
+}
