@@ -5,3 +5,4 @@
  */
 export * from "./parse.ts";
 export * from "./duration.ts";
+export * from "./prefix.ts";
