@@ -1,0 +1,47 @@
+/**
+ * What the LDB commands (`ldb-read-key`, `read-keys`, `read-seq`) share: opening a reader and
+ * turning reader failures into one-line CLI errors.
+ *
+ * @module
+ */
+import { LdbNotFoundError, Reader, ReaderError } from "../lib/mod.ts";
+import { CliError } from "./_command.ts";
+
+/** The LDB path of the admin commands' `-l/--ldb` flag when not given. */
+export const DEFAULT_LDB_PATH = "/var/spool/ctlstore/ldb.db";
+
+/**
+ * Opens a reader, or fails with one line (`<prefix><error>`).
+ *
+ * @example
+ * ```ts
+ * using reader = openReader("/var/spool/ctlstore/ldb.db");
+ * ```
+ */
+export function openReader(path: string, prefix = ""): Reader {
+  try {
+    return Reader.open(path);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CliError(`${prefix}${message}`);
+  }
+}
+
+/**
+ * Runs a reader call, turning reader errors (unknown table, wrong key count…) into CLI errors.
+ *
+ * @example
+ * ```ts
+ * const seq = readerCall(() => reader.getLastSequence());
+ * ```
+ */
+export function readerCall<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof ReaderError || error instanceof LdbNotFoundError) {
+      throw new CliError(error.message);
+    }
+    throw error;
+  }
+}

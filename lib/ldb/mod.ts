@@ -1,0 +1,26 @@
+/**
+ * The LDB file format (spec §9): opening LDBs for the reflector (read-write, WAL) and for
+ * readers (read-only, never checkpointing), the `_ldb_seq` tracker with replay detection, and
+ * the `_ldb_last_update` timestamp. Family tables and row reads belong to `lib/reader/`; applying
+ * ledger statements belongs to the reflector.
+ *
+ * @example Apply one statement's bookkeeping, then read it back
+ * ```ts
+ * import { advanceLdbSeq, getLdbSeq, openLdbForRead, openLdbForWrite, setLdbLastUpdate } from "./mod.ts";
+ *
+ * const writer = openLdbForWrite("/tmp/ldb.db");
+ * writer.exec("BEGIN");
+ * setLdbLastUpdate(writer, new Date());
+ * advanceLdbSeq(writer, 1);
+ * writer.exec("COMMIT");
+ * console.log(getLdbSeq(openLdbForRead("/tmp/ldb.db"))); // 1
+ * ```
+ *
+ * @module
+ */
+
+export * from "./errors.ts";
+export * from "./open.ts";
+export * from "./seq.ts";
+export * from "./last_update.ts";
+export * from "./timestamp.ts";
