@@ -1,0 +1,293 @@
+/**
+ * The executive's HTTP surface in one place (spec §7.1–7.3, DESIGN §3.1): every route, which
+ * of them need the admin token, request body limits (413 `Request too large` over 1 MiB,
+ * announced or streamed), the per-request deadline, the mapping of every error to a status
+ * and message (bodies without a trailing newline, as the original's executive), and request
+ * metrics by route pattern. Handlers only parse the request and call the operation modules.
+ *
+ * @module
+ */
+import { CtldbUnavailableError } from "../ctldb/mod.ts";
+import { errorResponse, HttpError, readBody, Router } from "../http/mod.ts";
+import { errorMessage } from "../log/mod.ts";
+import { metricsResponse } from "../metrics/mod.ts";
+import { MAX_REQUEST_BODY_BYTES, NameError, stringifyGoJson, ValueError } from "../schema/mod.ts";
+import type { ExecutiveContext } from "./context.ts";
+import { clearFamily, clearTable, dropTable } from "./destructive.ts";
+import { createFamily } from "./families.ts";
+import { isObject, jsonError, optionalString, parseJsonBody } from "./json_body.ts";
+import {
+  deleteTableLimit,
+  deleteWriterLimit,
+  readTableLimits,
+  readWriterLimits,
+  updateTableLimit,
+  updateWriterLimit,
+} from "./limits_admin.ts";
+import { parseMutationRequest } from "./mutation_request.ts";
+import { mutate } from "./mutations.ts";
+import { readFamilySchema, readTableSchema } from "./schema_read.ts";
+import { constantTimeEqual } from "./secrets.ts";
+import {
+  addFields,
+  createTable,
+  keyFieldsOf,
+  parseTableBody,
+  UnzipError,
+  unzipFields,
+} from "./tables.ts";
+import { readCookie, registerWriter, writeCookie } from "./writers.ts";
+
+type Params = Record<string, string>;
+type RouteHandler = (request: Request, params: Params, signal: AbortSignal) => Promise<Response>;
+
+const KNOWN_METHODS = new Set(["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"]);
+
+function ok(): Response {
+  return new Response(null, { status: 200 });
+}
+
+function json(value: unknown): Response {
+  return new Response(stringifyGoJson(value), {
+    headers: { "content-type": "application/json" },
+  });
+}
+
+async function jsonBody(request: Request): Promise<unknown> {
+  return parseJsonBody(await readBody(request, MAX_REQUEST_BODY_BYTES));
+}
+
+/**
+ * Maps any error to the HTTP error the client gets: bad names and values 400, ctldb
+ * unreachable 503, anything unexpected 500 (with its message).
+ *
+ * @example
+ * ```ts
+ * toHttpError(new CtldbUnavailableError("ctldb unavailable: ECONNREFUSED")).status; // 503
+ * ```
+ */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof NameError || error instanceof ValueError) {
+    return new HttpError(400, error.message, { cause: error });
+  }
+  if (error instanceof CtldbUnavailableError) {
+    return new HttpError(503, error.message, { cause: error });
+  }
+  return new HttpError(500, errorMessage(error), { cause: error });
+}
+
+function param(params: Params, name: string): string {
+  return params[name] ?? "";
+}
+
+/** `POST /tables`: creates each table in turn; the first failure stops, wrapped as the original. */
+async function createTables(ctx: ExecutiveContext, body: unknown, signal: AbortSignal) {
+  if (body !== null && !Array.isArray(body)) throw jsonError("request body must be an array");
+  for (const [i, item] of (body ?? []).entries()) {
+    if (!isObject(item)) throw jsonError(`tables[${i}] must be an object`);
+    const family = optionalString(item, "family");
+    const table = optionalString(item, "name");
+    const where = `for family "${family}" table "${table}"`;
+    let fields;
+    try {
+      fields = unzipFields(item);
+    } catch (e) {
+      if (!(e instanceof UnzipError)) throw e;
+      throw new HttpError(400, `unzipping fields param ${where}: ${e.message}`);
+    }
+    try {
+      await createTable(ctx, family, table, fields, keyFieldsOf(item), signal);
+    } catch (e) {
+      const mapped = toHttpError(e);
+      throw new HttpError(mapped.status, `creating table ${where}: ${mapped.message}`, {
+        cause: e,
+      });
+    }
+  }
+}
+
+function writerHeaders(request: Request): { writer: string; secret: string } {
+  return {
+    writer: request.headers.get("ctlstore-writer") ?? "",
+    secret: request.headers.get("ctlstore-secret") ?? "",
+  };
+}
+
+/** The route table: method, pattern, whether the admin token is required, handler. */
+function routeTable(ctx: ExecutiveContext): [string, string, boolean, RouteHandler][] {
+  return [
+    ["POST", "/families/:family", true, async (_r, p) => {
+      await createFamily(ctx.db, param(p, "family"));
+      return ok();
+    }],
+    ["POST", "/families/:family/tables/:table", true, async (r, p, signal) => {
+      const { fields, keyFields } = parseTableBody(await jsonBody(r));
+      await createTable(ctx, param(p, "family"), param(p, "table"), fields, keyFields, signal);
+      return ok();
+    }],
+    ["PUT", "/families/:family/tables/:table", true, async (r, p, signal) => {
+      const { fields } = parseTableBody(await jsonBody(r));
+      await addFields(ctx, param(p, "family"), param(p, "table"), fields, signal);
+      return ok();
+    }],
+    ["DELETE", "/families/:family/tables/:table", true, async (_r, p, signal) => {
+      await dropTable(ctx, param(p, "family"), param(p, "table"), signal);
+      return ok();
+    }],
+    ["POST", "/tables", true, async (r, _p, signal) => {
+      await createTables(ctx, await jsonBody(r), signal);
+      return ok();
+    }],
+    ["POST", "/families/:family/mutations", false, async (r, p, signal) => {
+      const request = parseMutationRequest(await jsonBody(r));
+      const seq = await mutate(ctx, {
+        family: param(p, "family"),
+        ...writerHeaders(r),
+        request,
+        signal,
+      });
+      return json({ seq });
+    }],
+    ["POST", "/writers/:writer", false, async (r, p) => {
+      await registerWriter(ctx.db, param(p, "writer"), await readBody(r, MAX_REQUEST_BODY_BYTES));
+      return ok();
+    }],
+    ["GET", "/cookie", false, async (r) => {
+      const { writer, secret } = writerHeaders(r);
+      const cookie = await readCookie(ctx.db, writer, secret);
+      return new Response(cookie.slice(), {
+        headers: { "content-type": "application/octet-stream" },
+      });
+    }],
+    ["POST", "/cookie", false, async (r) => {
+      const { writer, secret } = writerHeaders(r);
+      await writeCookie(ctx.db, writer, secret, await readBody(r, MAX_REQUEST_BODY_BYTES));
+      return ok();
+    }],
+    ["GET", "/schema/table/:family/:table", true, async (_r, p) => {
+      return json(await readTableSchema(ctx, param(p, "family"), param(p, "table")));
+    }],
+    ["GET", "/schema/family/:family", true, async (_r, p) => {
+      return json(await readFamilySchema(ctx, param(p, "family")));
+    }],
+    ["GET", "/limits/tables", true, async () => json(await readTableLimits(ctx))],
+    ["POST", "/limits/tables/:family/:table", true, async (r, p) => {
+      await updateTableLimit(ctx, param(p, "family"), param(p, "table"), await jsonBody(r));
+      return ok();
+    }],
+    ["DELETE", "/limits/tables/:family/:table", true, async (_r, p) => {
+      await deleteTableLimit(ctx, param(p, "family"), param(p, "table"));
+      return ok();
+    }],
+    ["GET", "/limits/writers", true, async () => json(await readWriterLimits(ctx))],
+    ["POST", "/limits/writers/:writer", true, async (r, p) => {
+      await updateWriterLimit(ctx, param(p, "writer"), await jsonBody(r));
+      return ok();
+    }],
+    ["DELETE", "/limits/writers/:writer", true, async (_r, p) => {
+      await deleteWriterLimit(ctx, param(p, "writer"));
+      return ok();
+    }],
+    ["DELETE", "/clear-rows/families/:family", true, async (_r, p, signal) => {
+      await clearFamily(ctx, param(p, "family"), signal);
+      return ok();
+    }],
+    ["DELETE", "/clear-rows/families/:family/tables/:table", true, async (_r, p, signal) => {
+      await clearTable(ctx, param(p, "family"), param(p, "table"), signal);
+      return ok();
+    }],
+    ["GET", "/status", false, () => Promise.resolve(ok())],
+    ["GET", "/healthz", false, async () => {
+      await ctx.db.ping();
+      if (ctx.ledger.pendingRepairs > 0) {
+        throw new HttpError(503, `${ctx.ledger.pendingRepairs} ledger row(s) waiting for repair`);
+      }
+      return new Response("ok");
+    }],
+    ["GET", "/metrics", false, () => metricsResponse(ctx.metrics.registry)],
+  ];
+}
+
+/**
+ * Builds the executive's request handler.
+ *
+ * @example
+ * ```ts
+ * const handler = createExecutiveHandler(ctx);
+ * const response = await handler(new Request("http://localhost/status"));
+ * ```
+ */
+export function createExecutiveHandler(
+  ctx: ExecutiveContext,
+): (request: Request) => Promise<Response> {
+  const router = new Router();
+  for (const [method, pattern, admin, handler] of routeTable(ctx)) {
+    router.add(method, pattern, (request, params) => guarded(ctx, admin, handler, request, params));
+  }
+  return async (request) => {
+    const start = performance.now();
+    const { route, response } = await router.handle(request);
+    ctx.metrics.apiLatency.observe({
+      uri: route,
+      method: KNOWN_METHODS.has(request.method) ? request.method : "OTHER",
+      code: String(response.status),
+    }, (performance.now() - start) / 1000);
+    return response;
+  };
+}
+
+function checkAdmin(ctx: ExecutiveContext, request: Request): void {
+  const token = ctx.config.adminToken;
+  if (token === "") return;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
+  if (!match || !constantTimeEqual(match[1]!, token)) {
+    throw new HttpError(401, "Unauthorized: this route requires the admin token");
+  }
+}
+
+/** Runs one handler with the admin check, the body limit, the deadline and error mapping. */
+async function guarded(
+  ctx: ExecutiveContext,
+  admin: boolean,
+  handler: RouteHandler,
+  request: Request,
+  params: Params,
+): Promise<Response> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    if (admin) checkAdmin(ctx, request);
+    if (Number(request.headers.get("content-length") ?? "0") > MAX_REQUEST_BODY_BYTES) {
+      throw new HttpError(413, "Request too large");
+    }
+    const work = handler(request, params, controller.signal);
+    work.catch(() => {});
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort(new HttpError(503, "Request timed out; nothing was written"));
+        ctx.metrics.error("handler-timeout");
+        reject(
+          new HttpError(503, `Request timed out after ${ctx.config.handlerTimeoutMs} ms`),
+        );
+      }, ctx.config.handlerTimeoutMs);
+    });
+    return await Promise.race([work, timeout]);
+  } catch (error) {
+    const mapped = toHttpError(error);
+    if (mapped.status >= 500) {
+      ctx.metrics.error(error instanceof CtldbUnavailableError ? "ctldb-unavailable" : "server");
+      ctx.log.error("request failed", {
+        method: request.method,
+        path: new URL(request.url).pathname,
+        status: mapped.status,
+        error: mapped.message,
+      });
+    } else {
+      ctx.log.debug("request rejected", { status: mapped.status, error: mapped.message });
+    }
+    return errorResponse(mapped);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Reading table schemas back from ctldb (spec §7.3 `GET /schema/table/…`, `GET /schema/family/…`):
+ * fields in column order with their API types, key fields in column order. Names are
+ * normalized first, so mixed-case requests get the schema rather than the original's `null`,
+ * and only this database's tables of the family are listed.
+ *
+ * @module
+ */
+import type { ColumnInfo } from "../ctldb/mod.ts";
+import { HttpError } from "../http/mod.ts";
+import {
+  fieldTypeOfColumn,
+  ldbTableName,
+  normalizeFamilyName,
+  normalizeTableName,
+  parseLdbTableName,
+} from "../schema/mod.ts";
+import type { ExecutiveContext } from "./context.ts";
+
+/**
+ * A table schema as the executive reports it.
+ *
+ * @example
+ * ```ts
+ * const schema: TableSchema = {
+ *   family: "f", name: "t", fields: [["id", "integer"]], keyFields: ["id"],
+ * };
+ * ```
+ */
+export interface TableSchema {
+  family: string;
+  name: string;
+  fields: [string, string][];
+  keyFields: string[];
+}
+
+/**
+ * Builds a schema from ctldb column metadata.
+ *
+ * @throws {Error} `Could not resolve database type: '<t>'` for a column type outside the map.
+ * @example
+ * ```ts
+ * toTableSchema("f", "t", [{ name: "id", columnType: "bigint", isKey: true }]);
+ * ```
+ */
+export function toTableSchema(family: string, table: string, columns: ColumnInfo[]): TableSchema {
+  const fields: [string, string][] = columns.map((column) => {
+    const type = fieldTypeOfColumn(column.columnType);
+    if (!type) throw new Error(`Could not resolve database type: '${column.columnType}'`);
+    return [column.name, type];
+  });
+  const keyFields = columns.filter((c) => c.isKey).map((c) => c.name);
+  return { family, name: table, fields, keyFields };
+}
+
+/**
+ * The schema of one table.
+ *
+ * @throws {NameError} For invalid names (400).
+ * @throws {HttpError} 404 `<f>___<t>: table does not exist` (with the original's newline).
+ * @example
+ * ```ts
+ * const schema = await readTableSchema(ctx, "MyFamily", "MyTable");
+ * ```
+ */
+export async function readTableSchema(
+  ctx: ExecutiveContext,
+  familyName: string,
+  tableName: string,
+): Promise<TableSchema> {
+  const family = normalizeFamilyName(familyName);
+  const table = normalizeTableName(tableName);
+  const physical = ldbTableName(family, table);
+  const columns = (await ctx.db.tableColumns([physical])).get(physical);
+  if (!columns) throw new HttpError(404, `${physical}: table does not exist\n`);
+  return toTableSchema(family, table, columns);
+}
+
+/**
+ * The schemas of every table of a family in this database, ordered by table name; `null`
+ * when it has none (as the original).
+ *
+ * @example
+ * ```ts
+ * const schemas = await readFamilySchema(ctx, "myfamily");
+ * ```
+ */
+export async function readFamilySchema(
+  ctx: ExecutiveContext,
+  familyName: string,
+): Promise<TableSchema[] | null> {
+  const family = normalizeFamilyName(familyName);
+  const tables = await ctx.db.listFamilyTables(family);
+  if (tables.length === 0) return null;
+  const columns = await ctx.db.tableColumns(tables);
+  const schemas: TableSchema[] = [];
+  for (const physical of tables) {
+    const parsed = parseLdbTableName(physical);
+    const tableColumns = columns.get(physical);
+    if (!parsed || !tableColumns) continue;
+    schemas.push(toTableSchema(parsed.family, parsed.table, tableColumns));
+  }
+  return schemas.length > 0 ? schemas : null;
+}

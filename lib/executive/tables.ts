@@ -1,0 +1,236 @@
+/**
+ * Creating tables and adding fields (spec §7.3, §7.5.1–7.5.2): request parsing (`fields` as
+ * `[name, type]` pairs, `keyFields`), the validation order of the original, and the DDL in
+ * both flavours. Applying DDL to ctldb and the ledger is `schema_changes.ts`'s job.
+ *
+ * @module
+ */
+import { isDuplicateColumnError, isTableExistsError } from "../ctldb/mod.ts";
+import { HttpError } from "../http/mod.ts";
+import {
+  addColumnSql,
+  canBeKey,
+  createTableSql,
+  type FieldDef,
+  type FieldType,
+  isFieldType,
+  ldbTableName,
+  normalizeFamilyName,
+  normalizeFieldName,
+  normalizeTableName,
+} from "../schema/mod.ts";
+import type { ExecutiveContext } from "./context.ts";
+import { familyExists } from "./families.ts";
+import { getField, isObject, jsonError } from "./json_body.ts";
+import { applySchemaChange } from "./schema_changes.ts";
+
+/** MySQL's identifier length limit, which physical table names must respect. */
+const MAX_IDENTIFIER_LENGTH = 64;
+
+/** A field as given in a request: name not yet validated. */
+export interface RawField {
+  name: string;
+  type: FieldType;
+}
+
+/**
+ * A `[name, type]` list that breaks the original's unzip rules; the message is the original's
+ * text without the `Error unzipping fields: ` prefix the single-table routes add.
+ *
+ * @example
+ * ```ts
+ * throw new UnzipError("Field #0 is malformed: expected 2 elements, got 1");
+ * ```
+ */
+export class UnzipError extends Error {
+  /** @param message The original's text. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UnzipError";
+  }
+}
+
+function stringList(value: unknown, what: string): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw jsonError(`${what} must be an array of strings`);
+  return value.map((item, i) => {
+    if (typeof item !== "string") throw jsonError(`${what}[${i}] must be a string`);
+    return item;
+  });
+}
+
+/**
+ * Reads the `fields` of a request body: a JSON array of `[name, type]` string pairs.
+ *
+ * @throws {HttpError} 400 `JSON Error: …` when the shape is not a list of string lists.
+ * @throws {UnzipError} When a pair has the wrong length or an unknown type.
+ * @example
+ * ```ts
+ * unzipFields({ fields: [["id", "integer"]] }); // [{ name: "id", type: "integer" }]
+ * ```
+ */
+export function unzipFields(body: Record<string, unknown>): RawField[] {
+  const raw = getField(body, "fields");
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw jsonError("fields must be an array of [name, type] pairs");
+  const tuples = raw.map((tuple, i) => stringList(tuple, `fields[${i}]`));
+  return tuples.map((tuple, i) => {
+    if (tuple.length !== 2) {
+      throw new UnzipError(`Field #${i} is malformed: expected 2 elements, got ${tuple.length}`);
+    }
+    const [name, type] = tuple as [string, string];
+    if (!isFieldType(type)) throw new UnzipError(`Field #${i}: Type '${type}' unknown`);
+    return { name, type };
+  });
+}
+
+/**
+ * Reads the `keyFields` of a request body.
+ *
+ * @throws {HttpError} 400 `JSON Error: …` when it is not a list of strings.
+ * @example
+ * ```ts
+ * keyFieldsOf({ keyFields: ["id"] }); // ["id"]
+ * ```
+ */
+export function keyFieldsOf(body: Record<string, unknown>): string[] {
+  return stringList(getField(body, "keyFields"), "keyFields");
+}
+
+/**
+ * Parses a single-table request body (`POST`/`PUT /families/{f}/tables/{t}`).
+ *
+ * @throws {HttpError} 400 `JSON Error: …` or `Error unzipping fields: …`.
+ * @example
+ * ```ts
+ * parseTableBody({ fields: [["id", "integer"]], keyFields: ["id"] });
+ * ```
+ */
+export function parseTableBody(body: unknown): { fields: RawField[]; keyFields: string[] } {
+  if (!isObject(body)) throw jsonError("request body must be a JSON object");
+  let fields: RawField[];
+  try {
+    fields = unzipFields(body);
+  } catch (e) {
+    if (e instanceof UnzipError) throw new HttpError(400, `Error unzipping fields: ${e.message}`);
+    throw e;
+  }
+  return { fields, keyFields: keyFieldsOf(body) };
+}
+
+function physicalName(family: string, table: string): string {
+  const name = ldbTableName(family, table);
+  if (name.length > MAX_IDENTIFIER_LENGTH) {
+    throw new HttpError(
+      400,
+      `Table name '${name}' is longer than ${MAX_IDENTIFIER_LENGTH} characters`,
+    );
+  }
+  return name;
+}
+
+function normalizeFields(fields: RawField[]): FieldDef[] {
+  const seen = new Set<string>();
+  return fields.map((field) => {
+    const name = normalizeFieldName(field.name);
+    if (seen.has(name)) throw new HttpError(400, `Field '${name}' is declared more than once`);
+    seen.add(name);
+    return { name, type: field.type };
+  });
+}
+
+/**
+ * Creates a family table (spec §7.5.1) after the original's checks, in its order: names
+ * (400), at least one key field (400), the family exists (404), key fields declared and of a
+ * key type (400), the table is new (409).
+ *
+ * @example
+ * ```ts
+ * await createTable(ctx, "myfamily", "mytable", [{ name: "id", type: "integer" }], ["id"]);
+ * ```
+ */
+export async function createTable(
+  ctx: ExecutiveContext,
+  familyName: string,
+  tableName: string,
+  rawFields: RawField[],
+  rawKeyFields: string[],
+  signal?: AbortSignal,
+): Promise<void> {
+  const family = normalizeFamilyName(familyName);
+  const table = normalizeTableName(tableName);
+  const fields = normalizeFields(rawFields);
+  const keyFields = rawKeyFields.map(normalizeFieldName);
+  if (keyFields.length === 0) throw new HttpError(400, "table must have at least one key field");
+  if (!await familyExists(ctx.db, family)) throw new HttpError(404, "Family not found");
+  const seenKeys = new Set<string>();
+  for (const key of keyFields) {
+    const field = fields.find((f) => f.name === key);
+    if (!field) throw new HttpError(400, `Primary key field '${key}' not specified as a field`);
+    if (!canBeKey(field.type)) {
+      throw new HttpError(400, `Fields of type '${field.type}' cannot be a key field`);
+    }
+    if (seenKeys.has(key)) throw new HttpError(400, `Key field '${key}' is listed more than once`);
+    seenKeys.add(key);
+  }
+  const physical = physicalName(family, table);
+  const existing = await ctx.db.tableColumns([physical]);
+  if (existing.has(physical)) throw new HttpError(409, "Table already exists");
+  try {
+    await applySchemaChange(ctx, {
+      table: physical,
+      ledgerSql: createTableSql("sqlite", physical, fields, keyFields),
+      ctldbSql: createTableSql(ctx.db.dialect, physical, fields, keyFields),
+    }, signal);
+  } catch (e) {
+    if (isTableExistsError(e)) throw new HttpError(409, "Table already exists", { cause: e });
+    throw e;
+  }
+  // Let the table-size limit see the new table now rather than at the next refresh.
+  await ctx.limiter.refreshTableSizes().catch((error) => {
+    ctx.log.warn("table size refresh after create table failed", { error });
+  });
+}
+
+/**
+ * Adds fields to a table (spec §7.5.2), one DDL change per field, in order; fields added
+ * before a failing one stay added, as in the original. Every name is checked before the
+ * first change.
+ *
+ * @example
+ * ```ts
+ * await addFields(ctx, "myfamily", "mytable", [{ name: "extra", type: "text" }]);
+ * ```
+ */
+export async function addFields(
+  ctx: ExecutiveContext,
+  familyName: string,
+  tableName: string,
+  rawFields: RawField[],
+  signal?: AbortSignal,
+): Promise<void> {
+  const family = normalizeFamilyName(familyName);
+  const table = normalizeTableName(tableName);
+  const fields = normalizeFields(rawFields);
+  if (!await familyExists(ctx.db, family)) throw new HttpError(404, "Family does not exist");
+  const physical = ldbTableName(family, table);
+  const columns = (await ctx.db.tableColumns([physical])).get(physical);
+  if (!columns) throw new HttpError(404, `Table not found: ${table}`);
+  for (const field of fields) {
+    if (columns.some((c) => c.name.toLowerCase() === field.name)) {
+      throw new HttpError(409, "Column already exists");
+    }
+    try {
+      await applySchemaChange(ctx, {
+        table: physical,
+        ledgerSql: addColumnSql("sqlite", physical, field),
+        ctldbSql: addColumnSql(ctx.db.dialect, physical, field),
+      }, signal);
+    } catch (e) {
+      if (isDuplicateColumnError(e)) {
+        throw new HttpError(409, "Column already exists", { cause: e });
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { openCtldb } from "../../lib/ctldb/mod.ts";
+import { startExecutive } from "../../lib/executive/mod.ts";
+import { freshMysqlDatabase, mysqlTest } from "../_helpers/mysql.ts";
+import { TcpProxy } from "./_tcp_proxy.ts";
+import { MYTABLE, WRITER_HEADERS } from "./_fixture.ts";
+
+function upsert(base: string, id: number) {
+  return fetch(`${base}/families/myfamily/mutations`, {
+    method: "POST",
+    headers: WRITER_HEADERS,
+    body: JSON.stringify({
+      mutations: [0, 1, 2].map((i) => ({
+        table: "mytable",
+        values: { id: id * 10 + i, name: "n", data: null },
+      })),
+    }),
+  }).then(async (r) => ({ status: r.status, text: await r.text() }));
+}
+
+/** Every BEGIN is followed by its statements and a COMMIT; rows match the ledger's upserts. */
+function checkLedger(statements: string[], rowIds: number[]): void {
+  let open = false;
+  const ids = new Set<number>();
+  for (const statement of statements) {
+    if (statement === "--- BEGIN") {
+      assert.ok(!open, "nested BEGIN");
+      open = true;
+    } else if (statement === "--- COMMIT") {
+      assert.ok(open, "COMMIT without BEGIN");
+      open = false;
+    } else {
+      const match = /^REPLACE INTO myfamily___mytable \("id","name","data"\) VALUES\((\d+),/.exec(
+        statement,
+      );
+      if (match) ids.add(Number(match[1]));
+    }
+  }
+  assert.ok(!open, "unterminated transaction in the ledger");
+  assert.deepEqual([...rowIds].sort((a, b) => a - b), [...ids].sort((a, b) => a - b));
+}
+
+mysqlTest(
+  "when the ctldb becomes unreachable requests get 503, and it recovers by itself",
+  async () => {
+    await using database = await freshMysqlDatabase();
+    await using proxy = TcpProxy.start({ hostname: "127.0.0.1", port: 3306 });
+    const dsn = database.dsn.replace(/tcp\([^)]*\)/, `tcp(127.0.0.1:${proxy.port})`);
+    const direct = await openCtldb(database.dsn);
+    const executive = await startExecutive({ bind: "127.0.0.1:0", ctldb: dsn });
+    try {
+      const base = `http://127.0.0.1:${executive.address!.port}`;
+      const post = (path: string, body?: string) =>
+        fetch(base + path, { method: "POST", body }).then(async (r) => ({
+          status: r.status,
+          text: await r.text(),
+        }));
+      assert.equal((await post("/families/myfamily")).status, 200);
+      assert.equal((await post("/writers/mywriter", "mysecret")).status, 200);
+      assert.equal(
+        (await post("/families/myfamily/tables/mytable", JSON.stringify(MYTABLE))).status,
+        200,
+      );
+      assert.equal((await upsert(base, 1)).status, 200);
+
+      // Cut connectivity while requests are in flight.
+      const inFlight = Array.from({ length: 40 }, (_, i) => upsert(base, 100 + i));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await proxy.stop();
+      const results = await Promise.all(inFlight);
+      for (const result of results) assert.ok([200, 503].includes(result.status), result.text);
+
+      const down = await upsert(base, 2);
+      assert.equal(down.status, 503);
+      assert.match(down.text, /ctldb unavailable/);
+      assert.equal((await post("/families/other")).status, 503);
+      assert.equal(
+        (await post("/families/myfamily/tables/second", JSON.stringify(MYTABLE))).status,
+        503,
+      );
+      const health = await fetch(`${base}/healthz`);
+      assert.equal(health.status, 503);
+      await health.body?.cancel();
+      assert.equal(
+        await fetch(`${base}/status`).then((r) => r.body?.cancel().then(() => r.status)),
+        200,
+      );
+
+      proxy.resume();
+      let recovered = await upsert(base, 3);
+      for (let i = 0; i < 20 && recovered.status !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        recovered = await upsert(base, 3);
+      }
+      assert.equal(recovered.status, 200, recovered.text);
+
+      const statements = (await direct.query<{ statement: string }>(
+        "SELECT statement FROM ctlstore_dml_ledger ORDER BY seq",
+      )).map((r) => r.statement);
+      const rows = (await direct.query<{ id: number }>("SELECT id FROM myfamily___mytable")).map((
+        r,
+      ) => Number(r.id));
+      checkLedger(statements, rows);
+      assert.ok(
+        !statements.some((s) => s.includes("second")),
+        "the table created during the outage",
+      );
+      const accepted = results.filter((r) => r.status === 200).length;
+      assert.equal(rows.length, 3 * (2 + accepted));
+    } finally {
+      await executive.stop();
+      await direct.close();
+    }
+  },
+);
+
+Deno.test("an executive whose ctldb cannot be reached at startup fails with a clear error", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  await assert.rejects(
+    () => startExecutive({ bind: "127.0.0.1:0", ctldb: `root@tcp(127.0.0.1:${port})/ctldb` }),
+    /ctldb unavailable/,
+  );
+});
