@@ -1,0 +1,41 @@
+/**
+ * `ctlstore multi-reflector`: several LDBs from one process (spec §2.6).
+ *
+ * @module
+ */
+import { createLogger, errorMessage } from "../lib/log/mod.ts";
+import { startMultiReflector } from "../lib/reflector/mod.ts";
+import { CliError, defineCommand } from "./_command.ts";
+import { REFLECTOR_FLAGS, reflectorConfigFromFlags } from "./_reflector_flags.ts";
+import { shutdownSignal } from "./_shutdown.ts";
+
+/** The `multi-reflector` command. */
+export const multiReflectorCommand = defineCommand({
+  name: "multi-reflector",
+  summary: "tail the ctldb ledger into several LDBs from one process",
+  description: "Runs one reflector per path of -multi-reflector.ldb-paths (at least 2), with\n" +
+    "IDs <basename>-<index>, the changelog for the first path only and one -metrics-bind\n" +
+    "server (/healthz is healthy when every reflector is). -ldb-path is accepted and ignored.",
+  flags: {
+    ...REFLECTOR_FLAGS,
+    "ldb-path": { type: "string", help: "ignored by multi-reflector (accepted for compatibility)" },
+  },
+  async run(values) {
+    const paths = values["multi-reflector.ldb-paths"];
+    if (paths.length < 2) throw new CliError("multi-reflector mode requires at least 2 ldb paths");
+    const signal = shutdownSignal();
+    const logger = createLogger("reflector", { debug: values.debug });
+    const { ldbPath: _ignored, ...config } = reflectorConfigFromFlags(values, logger);
+    let multi;
+    try {
+      multi = await startMultiReflector({ ...config, ldbPaths: paths });
+    } catch (error) {
+      if (signal.aborted) return 0;
+      throw new CliError(errorMessage(error));
+    }
+    if (signal.aborted) await multi.stop();
+    signal.addEventListener("abort", () => multi.stop(), { once: true });
+    await multi.finished;
+    return 0;
+  },
+});

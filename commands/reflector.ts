@@ -1,0 +1,39 @@
+/**
+ * `ctlstore reflector`: tails the ctldb's DML ledger into a local SQLite LDB (spec §2.5, §10).
+ *
+ * @module
+ */
+import { createLogger, errorMessage } from "../lib/log/mod.ts";
+import { startReflector } from "../lib/reflector/mod.ts";
+import { CliError, defineCommand } from "./_command.ts";
+import { REFLECTOR_FLAGS, reflectorConfigFromFlags } from "./_reflector_flags.ts";
+import { shutdownSignal } from "./_shutdown.ts";
+
+/** The `reflector` command. */
+export const reflectorCommand = defineCommand({
+  name: "reflector",
+  summary: "tail the ctldb ledger into a local SQLite LDB",
+  description: "Bootstraps the LDB from -bootstrap-url when the file is absent, then applies\n" +
+    "the ledger forever: failures back off (100ms doubling to 30s), a failing statement is\n" +
+    "reported with its seq in the log, /metrics and /healthz, sequence gaps are waited on\n" +
+    "briefly then passed. The changelog seq continues across restarts (kept in the LDB table\n" +
+    "_ldb_changelog_seq). The -ledger-latency ECS flags and -dogstatsd.* are accepted as\n" +
+    "no-ops; -multi-reflector.ldb-paths is only read by multi-reflector.",
+  flags: REFLECTOR_FLAGS,
+  async run(values) {
+    const signal = shutdownSignal();
+    const logger = createLogger("reflector", { debug: values.debug });
+    const config = reflectorConfigFromFlags(values, logger);
+    let reflector;
+    try {
+      reflector = await startReflector(config);
+    } catch (error) {
+      if (signal.aborted) return 0;
+      throw new CliError(errorMessage(error));
+    }
+    if (signal.aborted) await reflector.stop();
+    signal.addEventListener("abort", () => reflector.stop(), { once: true });
+    await reflector.finished;
+    return 0;
+  },
+});

@@ -1,0 +1,330 @@
+/**
+ * Bootstrap (spec §10.2, DESIGN §3.7): when the LDB file is absent, download a snapshot to
+ * `<ldb>.tmp`, verify it and rename it into place.
+ *
+ * Sources: `file://` (checksum from a `<path>.checksum` sidecar file when present), `s3://`
+ * (`lib/s3`, checksum from the `checksum` user metadata), `http(s)://` (checksum from the
+ * `x-amz-meta-checksum` header) and `data:` (base64 or base64url, or an RFC 2397 data URL). A
+ * name ending in `.gz` is gunzipped while streaming. The checksum (base64 SHA-1 of the
+ * uncompressed file) is verified before the rename; stale `-wal`/`-shm` files of an older LDB
+ * are removed first. Up to 5 attempts 1 s apart for temporary failures (network, 5xx, checksum
+ * mismatch, a missing snapshot); a missing snapshot in supervisor mode means "start empty";
+ * corrupt gzip or a file that is not SQLite fails at once.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { errorMessage, type Logger } from "../log/mod.ts";
+import { parseS3Url, S3Client, S3Error } from "../s3/mod.ts";
+import { sleep } from "./backoff.ts";
+
+/** Options of {@linkcode bootstrapLdb}. */
+export interface BootstrapOptions {
+  /** Snapshot URL. */
+  url: string;
+  /** Where the LDB goes. */
+  ldbPath: string;
+  /** AWS region for `s3://`. */
+  region?: string;
+  /** S3 endpoint for `s3://` (path-style). */
+  endpoint?: string;
+  /** A missing snapshot means "start with an empty LDB" (supervisor mode). */
+  notFoundIsEmpty?: boolean;
+  /** Attempts for temporary failures (default 5). */
+  attempts?: number;
+  /** Delay between attempts (default 1 s). */
+  retryDelayMs?: number;
+  /** Where progress and retries are logged. */
+  log: Logger;
+  /** Stops waiting between attempts. */
+  signal?: AbortSignal;
+  /** Counts failures by type: `temporary`, `permanent` (a missing snapshot) or `generic`. */
+  onError?: (type: "temporary" | "permanent" | "generic") => void;
+}
+
+/** What bootstrap did. */
+export type BootstrapOutcome = "skipped" | "downloaded" | "empty";
+
+type FailureType = "temporary" | "permanent" | "generic";
+
+class BootstrapFailure extends Error {
+  constructor(readonly type: FailureType, message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+interface Snapshot {
+  body: ReadableStream<Uint8Array>;
+  /** Base64 SHA-1 of the uncompressed content, when the source publishes one. */
+  checksum?: string;
+  gzip: boolean;
+}
+
+const PROGRESS_BYTES = 64 * 1024 * 1024;
+const SQLITE_HEADER = new TextEncoder().encode("SQLite format 3\0");
+
+function notFound(message: string): BootstrapFailure {
+  return new BootstrapFailure("permanent", message);
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  let normal = text.trim().replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  normal += "=".repeat((4 - normal.length % 4) % 4);
+  return Uint8Array.from(atob(normal), (c) => c.charCodeAt(0));
+}
+
+function dataSnapshot(url: string): Snapshot {
+  const body = url.slice("data:".length);
+  const comma = body.indexOf(",");
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    if (comma < 0) bytes = decodeBase64(body);
+    else if (body.slice(0, comma).endsWith(";base64")) bytes = decodeBase64(body.slice(comma + 1));
+    else bytes = new TextEncoder().encode(decodeURIComponent(body.slice(comma + 1)));
+  } catch (error) {
+    throw new BootstrapFailure("generic", `invalid data: bootstrap URL: ${errorMessage(error)}`);
+  }
+  return { body: new Blob([bytes]).stream(), gzip: false };
+}
+
+async function fileSnapshot(url: string): Promise<Snapshot> {
+  const path = fileURLToPath(url);
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw notFound(`snapshot ${path} does not exist`);
+    throw new BootstrapFailure("temporary", `open ${path}: ${errorMessage(error)}`);
+  }
+  let checksum: string | undefined;
+  try {
+    checksum = (await Deno.readTextFile(`${path}.checksum`)).trim() || undefined;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) {
+      file.close();
+      throw new BootstrapFailure("temporary", `read ${path}.checksum: ${errorMessage(error)}`);
+    }
+  }
+  return { body: file.readable, checksum, gzip: path.endsWith(".gz") };
+}
+
+async function s3Snapshot(url: string, options: BootstrapOptions): Promise<Snapshot> {
+  let location;
+  try {
+    location = parseS3Url(url);
+  } catch (error) {
+    throw new BootstrapFailure("generic", errorMessage(error));
+  }
+  const client = new S3Client({
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
+  try {
+    const object = await client.getObject(location.bucket, location.key, {
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { body: object.body, checksum: object.metadata.checksum, gzip: url.endsWith(".gz") };
+  } catch (error) {
+    if (error instanceof S3Error && error.status === 404) throw notFound(error.message);
+    throw new BootstrapFailure("temporary", errorMessage(error), { cause: error });
+  }
+}
+
+async function httpSnapshot(url: string, signal?: AbortSignal): Promise<Snapshot> {
+  let response: Response;
+  try {
+    response = await fetch(url, signal ? { signal } : {});
+  } catch (error) {
+    throw new BootstrapFailure("temporary", `GET ${url}: ${errorMessage(error)}`);
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    const message = `GET ${url}: ${response.status} ${response.statusText}`;
+    if (response.status === 404) throw notFound(message);
+    throw new BootstrapFailure("temporary", message);
+  }
+  const checksum = response.headers.get("x-amz-meta-checksum") ?? undefined;
+  return { body: response.body, checksum, gzip: new URL(url).pathname.endsWith(".gz") };
+}
+
+function openSnapshot(url: string, options: BootstrapOptions): Promise<Snapshot> | Snapshot {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase() ?? "";
+  switch (scheme) {
+    case "data":
+      return dataSnapshot(url);
+    case "file":
+      return fileSnapshot(url);
+    case "s3":
+      return s3Snapshot(url, options);
+    case "http":
+    case "https":
+      return httpSnapshot(url, options.signal);
+  }
+  throw new BootstrapFailure(
+    "generic",
+    `unsupported scheme '${scheme}' for bootstrap URL '${url.slice(0, 200)}'`,
+  );
+}
+
+/** Passes a stream through, noting when the source itself fails (not the gunzip after it). */
+function tagSourceErrors(
+  body: ReadableStream<Uint8Array>,
+  state: { sourceFailed: boolean },
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        state.sourceFailed = true;
+        throw error;
+      }
+      if (result.done) controller.close();
+      else controller.enqueue(result.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+async function removeIfPresent(path: string): Promise<void> {
+  try {
+    await Deno.remove(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+function startsWithSqliteHeader(head: Uint8Array): boolean {
+  return head.length >= SQLITE_HEADER.length && SQLITE_HEADER.every((b, i) => head[i] === b);
+}
+
+/** One download attempt into `<ldb>.tmp`, renamed into place when verified. */
+async function downloadOnce(options: BootstrapOptions): Promise<number> {
+  const { ldbPath, log } = options;
+  const tmpPath = `${ldbPath}.tmp`;
+  const snapshot = await openSnapshot(options.url, options);
+  const state = { sourceFailed: false };
+  let stream = tagSourceErrors(snapshot.body, state);
+  if (snapshot.gzip) {
+    const gunzip = new DecompressionStream("gzip") as unknown as TransformStream<
+      Uint8Array,
+      Uint8Array
+    >;
+    stream = stream.pipeThrough(gunzip);
+  }
+  const started = performance.now();
+  const hash = createHash("sha1");
+  let bytes = 0;
+  let nextProgress = PROGRESS_BYTES;
+  let head = new Uint8Array(0);
+  const file = await Deno.open(tmpPath, { create: true, write: true, truncate: true, mode: 0o644 });
+  try {
+    try {
+      for await (const chunk of stream) {
+        hash.update(chunk);
+        if (head.length < SQLITE_HEADER.length) {
+          head = new Uint8Array([...head, ...chunk.subarray(0, 16)]);
+        }
+        for (let offset = 0; offset < chunk.length;) {
+          offset += await file.write(chunk.subarray(offset));
+        }
+        bytes += chunk.length;
+        if (bytes >= nextProgress) {
+          log.info("downloading LDB snapshot", {
+            bytes,
+            seconds: (performance.now() - started) / 1000,
+          });
+          nextProgress += PROGRESS_BYTES;
+        }
+      }
+    } catch (error) {
+      const type = state.sourceFailed || !snapshot.gzip ? "temporary" : "generic";
+      throw new BootstrapFailure(type, `download snapshot: ${errorMessage(error)}`);
+    }
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  const checksum = hash.digest("base64");
+  if (snapshot.checksum !== undefined && snapshot.checksum.trim() !== checksum) {
+    throw new BootstrapFailure(
+      "temporary",
+      `snapshot checksum mismatch: content has ${checksum}, expected ${snapshot.checksum.trim()}`,
+    );
+  }
+  if (!startsWithSqliteHeader(head)) {
+    throw new BootstrapFailure("generic", "bootstrap snapshot is not an SQLite database");
+  }
+  await removeIfPresent(`${ldbPath}-wal`);
+  await removeIfPresent(`${ldbPath}-shm`);
+  await Deno.rename(tmpPath, ldbPath);
+  log.info("LDB snapshot downloaded", {
+    bytes,
+    seconds: (performance.now() - started) / 1000,
+    checksum: snapshot.checksum === undefined ? "none" : "verified",
+  });
+  return bytes;
+}
+
+/**
+ * Downloads the snapshot when the LDB file does not exist.
+ *
+ * @returns `skipped` when the LDB exists, `downloaded`, or `empty` when no snapshot exists in
+ *   supervisor mode.
+ * @throws {Error} After the last attempt, or at once for permanent failures.
+ * @example
+ * ```ts
+ * import { createLogger } from "../log/mod.ts";
+ * import { bootstrapLdb } from "./bootstrap.ts";
+ *
+ * await bootstrapLdb({
+ *   url: "s3://snapshots/ctlstore/snapshot.db.gz",
+ *   ldbPath: "/var/spool/ctlstore/ldb.db",
+ *   region: "us-west-2",
+ *   log: createLogger("reflector"),
+ * });
+ * ```
+ */
+export async function bootstrapLdb(options: BootstrapOptions): Promise<BootstrapOutcome> {
+  const { ldbPath, log } = options;
+  try {
+    await Deno.stat(ldbPath);
+    log.info(`LDB File ${ldbPath} exists, skipping bootstrap.`);
+    return "skipped";
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  await Deno.mkdir(dirname(ldbPath), { recursive: true });
+  const attempts = options.attempts ?? 5;
+  let last: unknown;
+  try {
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await downloadOnce(options);
+        return "downloaded";
+      } catch (error) {
+        last = error;
+        const type = error instanceof BootstrapFailure ? error.type : "generic";
+        options.onError?.(type);
+        if (type === "permanent" && options.notFoundIsEmpty) {
+          log.info("Starting with a new LDB", { reason: errorMessage(error) });
+          return "empty";
+        }
+        if (type === "generic") throw error;
+        log.warn("bootstrap attempt failed", { attempt, error: errorMessage(error) });
+        if (options.signal?.aborted) break;
+        if (attempt < attempts) await sleep(options.retryDelayMs ?? 1000, options.signal);
+      }
+    }
+  } finally {
+    await removeIfPresent(`${ldbPath}.tmp`);
+  }
+  throw new Error(
+    `download of ldb snapshot failed after max attempts reached: ${errorMessage(last)}`,
+    { cause: last },
+  );
+}

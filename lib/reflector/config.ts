@@ -1,0 +1,203 @@
+/**
+ * The reflector's configuration: what `ctlstore reflector`'s flags (spec §2.5) turn into, with
+ * the defaults and checks in one place. Commands, the supervisor and `ctlstore up` build a
+ * {@linkcode ReflectorConfig}; the reflector works from the {@linkcode ResolvedReflectorConfig}.
+ *
+ * Deliberate differences from the original: WAL checkpointing is on by default (every 10 s above
+ * 8 MiB, DESIGN §3.6: the reflector owns checkpointing), `-wal-checkpoint-type` is validated,
+ * `-poll-timeout 0` means no timeout instead of a stalled reflector, and failures back off
+ * exponentially (100 ms doubling to 30 s).
+ *
+ * @module
+ */
+import { basename } from "node:path";
+import { DEFAULT_LEDGER_TABLE } from "../ctldb/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import type { Registry } from "../metrics/mod.ts";
+
+/**
+ * The checkpoint modes of `PRAGMA wal_checkpoint`.
+ *
+ * @example
+ * ```ts
+ * import { WAL_CHECKPOINT_TYPES } from "./config.ts";
+ *
+ * WAL_CHECKPOINT_TYPES.includes("TRUNCATE"); // true
+ * ```
+ */
+export const WAL_CHECKPOINT_TYPES = ["PASSIVE", "FULL", "RESTART", "TRUNCATE"] as const;
+
+/** One of {@linkcode WAL_CHECKPOINT_TYPES}. */
+export type WalCheckpointType = typeof WAL_CHECKPOINT_TYPES[number];
+
+/** What a reflector needs; only the LDB path and the upstream are required. */
+export interface ReflectorConfig {
+  /** The LDB file. */
+  ldbPath: string;
+  /** `mysql` or `sqlite3`. */
+  upstreamDriver: string;
+  /** The ctldb DSN (for `sqlite3`: the path of the SQLite ctldb). */
+  upstreamDsn: string;
+  /** Ledger table (default `ctlstore_dml_ledger`). */
+  upstreamLedgerTable?: string;
+  /** Changelog file; the changelog is on when this is set and `changelogSize` > 0. */
+  changelogPath?: string;
+  /** Changelog rotation size in bytes (default 1 MiB). */
+  changelogSize?: number;
+  /** Snapshot to start from when the LDB file is absent: `file:`, `s3:`, `http(s):`, `data:`. */
+  bootstrapUrl?: string;
+  /** AWS region of an `s3://` bootstrap URL. */
+  bootstrapRegion?: string;
+  /** S3 endpoint of an `s3://` bootstrap URL (e.g. a MinIO server). */
+  bootstrapEndpoint?: string;
+  /** A missing snapshot means "start with an empty LDB" (supervisor mode) instead of an error. */
+  bootstrapNotFoundIsEmpty?: boolean;
+  /** Delay between bootstrap attempts (default 1 s). */
+  bootstrapRetryDelayMs?: number;
+  /** Sleep between polls when idle (default 1 s). */
+  pollIntervalMs?: number;
+  /** Jitter ± fraction of the poll interval (default 0.25). */
+  pollJitterCoefficient?: number;
+  /** Timeout of one ledger query (default 5 s; 0 = none). */
+  pollTimeoutMs?: number;
+  /** Max ledger rows per query (default 100). */
+  queryBlockSize?: number;
+  /** How long a seq gap is waited on (default 3 poll intervals, between 1 s and 5 s). */
+  gapGraceMs?: number;
+  /** First delay after a failure (default 100 ms). */
+  backoffInitialMs?: number;
+  /** Longest delay after repeated failures (default 30 s). */
+  backoffMaxMs?: number;
+  /** Ledger latency above which the reflector is unhealthy (default 1 m). */
+  maxHealthyLatencyMs?: number;
+  /** How often the ledger latency gauge is refreshed (default 10 s). */
+  ledgerLatencyPollIntervalMs?: number;
+  /** Listen address of `/metrics` and `/healthz` (none when empty). */
+  metricsBind?: string;
+  /** WAL check period (default 10 s; 0 disables checkpointing by the reflector). */
+  walPollIntervalMs?: number;
+  /** WAL size above which a checkpoint runs (default 8 MiB). */
+  walCheckpointThresholdSize?: number;
+  /** Checkpoint mode (default `PASSIVE`). */
+  walCheckpointType?: string;
+  /** SQLite busy timeout of the LDB connection (0 = 5000 ms). */
+  busyTimeoutMs?: number;
+  /** Commit a catching-up batch after this many entries (default 10 000). */
+  maxBatchStatements?: number;
+  /** Commit a catching-up batch after this long (default 200 ms). */
+  maxBatchMs?: number;
+  /** Name in logs and the `id` metrics label (default `<basename(ldbPath)>-0`). */
+  id?: string;
+  /** Logger (default: none). */
+  logger?: Logger;
+  /** Registry for the metrics (default: a new one). */
+  registry?: Registry;
+}
+
+/** A {@linkcode ReflectorConfig} with every default filled in. */
+export type ResolvedReflectorConfig =
+  & Required<Omit<ReflectorConfig, "logger" | "registry" | "walCheckpointType">>
+  & { walCheckpointType: WalCheckpointType; logger?: Logger; registry?: Registry };
+
+/**
+ * The reflector ID the original uses in logs and metrics: `<basename(path)>-<index>`.
+ *
+ * @example
+ * ```ts
+ * import { reflectorId } from "./config.ts";
+ *
+ * reflectorId("/var/spool/ctlstore/ldb.db", 0); // "ldb.db-0"
+ * ```
+ */
+export function reflectorId(ldbPath: string, index: number): string {
+  return `${basename(ldbPath)}-${index}`;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(`invalid ${name} ${value}: must not be negative`);
+  }
+  return value;
+}
+
+/**
+ * Checks a configuration and fills in the defaults.
+ *
+ * @throws {TypeError} For a missing LDB path or DSN, an unknown driver or checkpoint type.
+ * @throws {RangeError} For negative or zero durations and sizes where they make no sense.
+ * @example
+ * ```ts
+ * import { resolveReflectorConfig } from "./config.ts";
+ *
+ * const config = resolveReflectorConfig({
+ *   ldbPath: "/tmp/ldb.db",
+ *   upstreamDriver: "sqlite3",
+ *   upstreamDsn: "/tmp/ctldb.db",
+ * });
+ * config.pollIntervalMs; // 1000
+ * ```
+ */
+export function resolveReflectorConfig(config: ReflectorConfig): ResolvedReflectorConfig {
+  if (!config.ldbPath) throw new TypeError("the LDB path is required");
+  if (config.upstreamDriver !== "mysql" && config.upstreamDriver !== "sqlite3") {
+    throw new TypeError(
+      `unsupported upstream driver '${config.upstreamDriver}': expected mysql or sqlite3`,
+    );
+  }
+  if (!config.upstreamDsn) throw new TypeError("the upstream DSN is required");
+  const type = (config.walCheckpointType ?? "PASSIVE").toUpperCase();
+  if (!(WAL_CHECKPOINT_TYPES as readonly string[]).includes(type)) {
+    throw new TypeError(
+      `invalid wal checkpoint type '${config.walCheckpointType}': expected one of ${
+        WAL_CHECKPOINT_TYPES.join(", ")
+      }`,
+    );
+  }
+  const pollIntervalMs = config.pollIntervalMs ?? 1000;
+  if (!(pollIntervalMs > 0)) throw new RangeError("the poll interval must be positive");
+  const blockSize = config.queryBlockSize || 100;
+  if (!Number.isSafeInteger(blockSize) || blockSize < 1) {
+    throw new RangeError(`invalid query block size ${blockSize}`);
+  }
+  return {
+    ldbPath: config.ldbPath,
+    upstreamDriver: config.upstreamDriver,
+    upstreamDsn: config.upstreamDsn,
+    upstreamLedgerTable: config.upstreamLedgerTable || DEFAULT_LEDGER_TABLE,
+    changelogPath: config.changelogPath ?? "",
+    changelogSize: config.changelogSize ?? 1_048_576,
+    bootstrapUrl: config.bootstrapUrl ?? "",
+    bootstrapRegion: config.bootstrapRegion ?? "",
+    bootstrapEndpoint: config.bootstrapEndpoint ?? "",
+    bootstrapNotFoundIsEmpty: config.bootstrapNotFoundIsEmpty ?? false,
+    bootstrapRetryDelayMs: nonNegative(
+      "bootstrap retry delay",
+      config.bootstrapRetryDelayMs ?? 1000,
+    ),
+    pollIntervalMs,
+    pollJitterCoefficient: config.pollJitterCoefficient ?? 0.25,
+    pollTimeoutMs: nonNegative("poll timeout", config.pollTimeoutMs ?? 5000),
+    queryBlockSize: blockSize,
+    gapGraceMs: nonNegative(
+      "gap grace period",
+      config.gapGraceMs ?? Math.min(5000, Math.max(1000, 3 * pollIntervalMs)),
+    ),
+    backoffInitialMs: nonNegative("backoff", config.backoffInitialMs ?? 100),
+    backoffMaxMs: nonNegative("backoff", config.backoffMaxMs ?? 30_000),
+    maxHealthyLatencyMs: nonNegative("max healthy latency", config.maxHealthyLatencyMs ?? 60_000),
+    ledgerLatencyPollIntervalMs: config.ledgerLatencyPollIntervalMs || 10_000,
+    metricsBind: config.metricsBind ?? "",
+    walPollIntervalMs: nonNegative("wal poll interval", config.walPollIntervalMs ?? 10_000),
+    walCheckpointThresholdSize: nonNegative(
+      "wal checkpoint threshold",
+      config.walCheckpointThresholdSize ?? 8_388_608,
+    ),
+    walCheckpointType: type as WalCheckpointType,
+    busyTimeoutMs: config.busyTimeoutMs || 5000,
+    maxBatchStatements: config.maxBatchStatements || 10_000,
+    maxBatchMs: config.maxBatchMs ?? 200,
+    id: config.id || reflectorId(config.ldbPath, 0),
+    logger: config.logger,
+    registry: config.registry,
+  };
+}

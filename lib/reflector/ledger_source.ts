@@ -1,0 +1,183 @@
+/**
+ * Reads the DML ledger for the reflector (spec §10.3): blocks of at most `blockSize` rows after
+ * a seq, each query bounded by the poll timeout, from a MySQL ctldb (`-upstream-driver mysql`)
+ * or an embedded SQLite ctldb (`sqlite3`, the DSN being its path).
+ *
+ * Sequence gaps (spec §8) are waited on briefly: rows after a missing seq are held back until the
+ * gap fills (an in-flight transaction committing) or has been seen for `gapGraceMs` (a
+ * rolled-back auto-increment value that will never appear), then the source proceeds past it.
+ * It never restarts and never waits forever. An empty LDB starts at the first seq the ledger has
+ * (older rows may have been pruned). This module does not apply anything.
+ *
+ * @module
+ */
+import { type Ctldb, type LedgerEntry, openCtldb } from "../ctldb/mod.ts";
+import type { Logger } from "../log/mod.ts";
+
+/** The ledger query did not answer within the poll timeout. */
+export class PollTimeoutError extends Error {
+  /** @param timeoutMs The timeout that passed. */
+  constructor(readonly timeoutMs: number) {
+    super(`ledger poll timed out after ${timeoutMs}ms`);
+    this.name = "PollTimeoutError";
+  }
+}
+
+/** One read of the ledger. */
+export interface LedgerBlock {
+  /** Entries after the requested seq, without unexpired gaps, in seq order. */
+  entries: LedgerEntry[];
+  /** The query returned a full block: more rows are probably waiting. */
+  full: boolean;
+  /** Rows after a gap that is still within its grace period were held back. */
+  waitingOnGap: boolean;
+}
+
+/** Options of {@linkcode LedgerSource}. */
+export interface LedgerSourceOptions {
+  /** Ledger table name. */
+  ledgerTable: string;
+  /** Max rows per query. */
+  blockSize: number;
+  /** Timeout of one query; 0 means none. */
+  timeoutMs: number;
+  /** How long a gap is waited on before the source proceeds past it. */
+  gapGraceMs: number;
+  log: Logger;
+  /** Called once per gap the source proceeds past: the missing seqs `from`..`to`. */
+  onGapSkipped?: (from: number, to: number) => void;
+}
+
+/**
+ * Turns a reflector `-upstream-driver`/`-upstream-dsn` pair into a ctldb DSN.
+ *
+ * @throws {TypeError} For drivers other than `mysql` and `sqlite3`.
+ * @example
+ * ```ts
+ * import { upstreamDsn } from "./ledger_source.ts";
+ *
+ * upstreamDsn("sqlite3", "/var/lib/ctlstore/ctldb.db"); // "sqlite:/var/lib/ctlstore/ctldb.db"
+ * ```
+ */
+export function upstreamDsn(driver: string, dsn: string): string {
+  if (driver === "mysql") return dsn;
+  if (driver === "sqlite3") {
+    if (dsn.startsWith("sqlite:")) return dsn;
+    return `sqlite:${dsn.replace(/^file:/, "").replace(/\?.*$/, "")}`;
+  }
+  throw new TypeError(`unsupported upstream driver '${driver}': expected mysql or sqlite3`);
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  if (timeoutMs <= 0) return promise;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PollTimeoutError(timeoutMs)), timeoutMs);
+  });
+  promise.catch(() => {}); // a late failure after the timeout is not unhandled
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The ledger as a sequence of blocks.
+ *
+ * @example
+ * ```ts
+ * import { silentLogger } from "../log/mod.ts";
+ * import { LedgerSource } from "./ledger_source.ts";
+ *
+ * const source = await LedgerSource.open("sqlite3", "/tmp/ctldb.db", {
+ *   ledgerTable: "ctlstore_dml_ledger",
+ *   blockSize: 100,
+ *   timeoutMs: 5000,
+ *   gapGraceMs: 3000,
+ *   log: silentLogger,
+ * });
+ * const block = await source.read(0);
+ * await source.close();
+ * ```
+ */
+export class LedgerSource {
+  readonly #ctldb: Ctldb;
+  readonly #options: LedgerSourceOptions;
+  /** First time each gap (keyed by its first missing seq) was seen. */
+  readonly #gaps = new Map<number, number>();
+
+  /**
+   * @param ctldb The upstream database.
+   * @param options Table, block size, timeout and gap grace.
+   */
+  constructor(ctldb: Ctldb, options: LedgerSourceOptions) {
+    this.#ctldb = ctldb;
+    this.#options = options;
+  }
+
+  /**
+   * Opens the upstream named by a reflector driver and DSN.
+   *
+   * @throws {TypeError} For an unknown driver; DSN errors of `openCtldb`.
+   */
+  static async open(
+    driver: string,
+    dsn: string,
+    options: LedgerSourceOptions,
+  ): Promise<LedgerSource> {
+    return new LedgerSource(await openCtldb(upstreamDsn(driver, dsn)), options);
+  }
+
+  /** The highest seq in the ledger (0 when empty), within the poll timeout. */
+  maxSeq(): Promise<number> {
+    return withTimeout(
+      this.#ctldb.maxLedgerSeq(this.#options.ledgerTable),
+      this.#options.timeoutMs,
+    );
+  }
+
+  /**
+   * Reads the entries after `afterSeq`.
+   *
+   * @param afterSeq The last seq applied to the LDB.
+   * @throws {PollTimeoutError} When the query outlives the poll timeout; query errors as is.
+   */
+  async read(afterSeq: number): Promise<LedgerBlock> {
+    const { blockSize, ledgerTable, timeoutMs } = this.#options;
+    const rows = await withTimeout(
+      this.#ctldb.readLedger(afterSeq, blockSize, ledgerTable),
+      timeoutMs,
+    );
+    for (const seq of this.#gaps.keys()) if (seq <= afterSeq) this.#gaps.delete(seq);
+    const entries: LedgerEntry[] = [];
+    let expected = afterSeq + 1;
+    let waitingOnGap = false;
+    for (const row of rows) {
+      const atStartOfEmptyLdb = afterSeq === 0 && entries.length === 0;
+      if (row.seq > expected && !atStartOfEmptyLdb && !this.#passGap(expected, row.seq - 1)) {
+        waitingOnGap = true;
+        break;
+      }
+      entries.push(row);
+      expected = row.seq + 1;
+    }
+    return { entries, full: rows.length >= blockSize, waitingOnGap };
+  }
+
+  /** Closes the upstream connections. */
+  close(): Promise<void> {
+    return this.#ctldb.close();
+  }
+
+  #passGap(from: number, to: number): boolean {
+    const now = performance.now();
+    const firstSeen = this.#gaps.get(from);
+    if (firstSeen === undefined) {
+      this.#gaps.set(from, now);
+      this.#options.log.info("ledger sequence gap; waiting for it to fill", { from, to });
+      return false;
+    }
+    if (now - firstSeen < this.#options.gapGraceMs) return false;
+    this.#gaps.delete(from);
+    this.#options.log.warn("ledger sequence gap did not fill; proceeding past it", { from, to });
+    this.#options.onGapSkipped?.(from, to);
+    return true;
+  }
+}

@@ -1,0 +1,395 @@
+/**
+ * The reflector main loop (spec §10.3; DESIGN §3.6): read the ledger block by block and apply
+ * it, forever, until stopped. Startup (bootstrap, opening things) is in `start.ts`.
+ *
+ * While a block comes back full the loop reads on at once and lets the applier batch
+ * consecutive entries into one SQLite transaction; when caught up it commits and sleeps the
+ * jittered poll interval. Failures never end the loop: upstream errors and failing entries are
+ * retried with capped exponential backoff; a failing entry is reported with its seq in the log,
+ * the metrics (`apply_errors_total`, `failing_seq`) and the health answer, and entries before it
+ * are committed one ledger transaction at a time so only the failing one waits. Sequence gaps
+ * are handled by the ledger source. This module owns the loop, status, metrics updates and
+ * shutdown; the pieces live in `ledger_source.ts`, `applier.ts`, `changelog.ts`,
+ * `wal_checkpointer.ts`.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { RunningServer } from "../http/mod.ts";
+import { getLdbLastUpdate } from "../ldb/mod.ts";
+import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
+import { createRegistry, type Registry } from "../metrics/mod.ts";
+import { VERSION } from "../version.ts";
+import { Applier, ApplyError, type CommitInfo } from "./applier.ts";
+import { Backoff, jitteredInterval, sleep } from "./backoff.ts";
+import type { ChangelogFile } from "./changelog.ts";
+import type { ResolvedReflectorConfig } from "./config.ts";
+import {
+  evaluateHealth,
+  type HealthReport,
+  type ReflectorStatus,
+  startHealthServer,
+} from "./health.ts";
+import { type LedgerBlock, type LedgerSource, PollTimeoutError } from "./ledger_source.ts";
+import { type ReflectorMetrics, reflectorMetrics } from "./metrics.ts";
+import { WalCheckpointer } from "./wal_checkpointer.ts";
+
+/** A started reflector. */
+export interface RunningReflector {
+  /** Reflector ID (`<basename(ldb)>-<index>`), the `id` label of its metrics. */
+  readonly id: string;
+  /** The LDB file it writes. */
+  readonly ldbPath: string;
+  /** The registry holding its metrics. */
+  readonly registry: Registry;
+  /** The `-metrics-bind` address actually bound, when serving. */
+  readonly address?: { hostname: string; port: number };
+  /** Progress: applied and upstream seqs, lag, the failing entry if any. */
+  status(): ReflectorStatus;
+  /** Health as `/healthz` reports it. */
+  health(): HealthReport;
+  /** Resolves once `_ldb_seq` ≥ `seq` is committed; rejects when stopped or on `signal`. */
+  waitForSeq(seq: number, signal?: AbortSignal): Promise<void>;
+  /** Stops after the current step: rolls back an open transaction, closes the LDB. */
+  stop(): Promise<void>;
+  /** Resolves when the reflector has stopped and closed everything. */
+  readonly finished: Promise<void>;
+}
+
+interface Waiter {
+  seq: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** How often the upstream max seq is re-read while catching up (for lag metrics). */
+const MAX_SEQ_REFRESH_MS = 1000;
+
+/**
+ * The main loop over an opened LDB and upstream; {@linkcode startReflector} builds it.
+ *
+ * @example
+ * ```ts
+ * import { openLdbForWrite } from "../ldb/mod.ts";
+ * import { silentLogger } from "../log/mod.ts";
+ * import { resolveReflectorConfig } from "./config.ts";
+ * import { LedgerSource } from "./ledger_source.ts";
+ * import { Reflector } from "./reflector.ts";
+ *
+ * const config = resolveReflectorConfig({
+ *   ldbPath: "/tmp/ldb.db",
+ *   upstreamDriver: "sqlite3",
+ *   upstreamDsn: "/tmp/ctldb.db",
+ * });
+ * const source = await LedgerSource.open("sqlite3", "/tmp/ctldb.db", {
+ *   ledgerTable: config.upstreamLedgerTable,
+ *   blockSize: 100,
+ *   timeoutMs: 5000,
+ *   gapGraceMs: 3000,
+ *   log: silentLogger,
+ * });
+ * const reflector = new Reflector(config, openLdbForWrite(config.ldbPath), source, undefined);
+ * await reflector.serve();
+ * await reflector.stop();
+ * ```
+ */
+export class Reflector implements RunningReflector {
+  readonly id: string;
+  readonly ldbPath: string;
+  readonly registry: Registry;
+  address?: { hostname: string; port: number };
+  readonly finished: Promise<void>;
+  readonly #config: ResolvedReflectorConfig;
+  readonly #log: Logger;
+  readonly #db: DatabaseSync;
+  readonly #source: LedgerSource;
+  readonly #applier: Applier;
+  readonly #wal: WalCheckpointer;
+  readonly #metrics: ReflectorMetrics;
+  readonly #changelog?: ChangelogFile;
+  readonly #abort = new AbortController();
+  readonly #waiters = new Set<Waiter>();
+  #server?: RunningServer;
+  #latencyTimer?: ReturnType<typeof setInterval>;
+  #running = true;
+  #upstreamMaxSeq?: number;
+  #maxSeqReadAt = -Infinity;
+  #lastUpdate?: Date;
+  #failing?: ReflectorStatus["failing"];
+  #upstreamError?: { error: string; since: Date };
+
+  /**
+   * Starts the loop at once; call {@linkcode Reflector.serve} for metrics.
+   *
+   * @param config The resolved configuration.
+   * @param db The LDB, opened for writing; closed when the reflector stops.
+   * @param source The upstream ledger; closed when the reflector stops.
+   * @param changelog The changelog file, when enabled; closed when the reflector stops.
+   */
+  constructor(
+    config: ResolvedReflectorConfig,
+    db: DatabaseSync,
+    source: LedgerSource,
+    changelog: ChangelogFile | undefined,
+  ) {
+    this.#config = config;
+    this.id = config.id;
+    this.ldbPath = config.ldbPath;
+    this.#log = config.logger ?? silentLogger;
+    this.registry = config.registry ?? createRegistry("reflector", VERSION);
+    this.#metrics = reflectorMetrics(this.registry);
+    this.#db = db;
+    this.#source = source;
+    this.#changelog = changelog;
+    this.#applier = new Applier(db, {
+      log: this.#log,
+      ...(changelog ? { changelog } : {}),
+      maxBatchStatements: config.maxBatchStatements,
+      maxBatchMs: config.maxBatchMs,
+      onCommit: (info) => this.#onCommit(info),
+    });
+    this.#lastUpdate = getLdbLastUpdate(db);
+    const labels = { id: this.id };
+    this.#wal = new WalCheckpointer(db, {
+      ldbPath: config.ldbPath,
+      intervalMs: config.walPollIntervalMs,
+      thresholdBytes: config.walCheckpointThresholdSize,
+      type: config.walCheckpointType,
+      busyTimeoutMs: config.busyTimeoutMs,
+      log: this.#log,
+      onSize: (bytes) => this.#metrics.walFileSize.set(labels, bytes),
+      onCheckpoint: (r) => this.#metrics.walCheckpoints.inc({ ...labels, busy: String(r.busy) }),
+      onError: (kind) => this.#metrics.errors.inc({ ...labels, kind }),
+    });
+    this.#updateGauges();
+    this.finished = this.#run();
+  }
+
+  /** Starts the `-metrics-bind` server and the latency gauge timer. */
+  async serve(): Promise<void> {
+    const { metricsBind, ledgerLatencyPollIntervalMs } = this.#config;
+    this.#latencyTimer = setInterval(() => this.#updateGauges(), ledgerLatencyPollIntervalMs);
+    if (metricsBind) {
+      this.#server = await startHealthServer(metricsBind, this.registry, () => this.health());
+      this.address = this.#server.address;
+      this.#log.info("serving metrics", {
+        address: `${this.address.hostname}:${this.address.port}`,
+      });
+    }
+  }
+
+  status(): ReflectorStatus {
+    const appliedSeq = this.#applier.committedSeq;
+    const max = this.#upstreamMaxSeq;
+    const caughtUp = max !== undefined && appliedSeq >= max;
+    const latency = this.#lastUpdate ? Date.now() - this.#lastUpdate.getTime() : undefined;
+    const status: ReflectorStatus = {
+      id: this.id,
+      ldbPath: this.ldbPath,
+      running: this.#running,
+      appliedSeq,
+      lagStatements: max === undefined ? 0 : Math.max(0, max - appliedSeq),
+      caughtUp,
+    };
+    if (max !== undefined) status.upstreamMaxSeq = max;
+    if (latency !== undefined) status.ledgerLatencyMs = latency;
+    if (caughtUp) status.lagSeconds = 0;
+    else if (latency !== undefined) status.lagSeconds = latency / 1000;
+    if (this.#failing) status.failing = { ...this.#failing };
+    if (this.#upstreamError) status.upstreamError = { ...this.#upstreamError };
+    return status;
+  }
+
+  health(): HealthReport {
+    return evaluateHealth(this.status(), this.#config.maxHealthyLatencyMs);
+  }
+
+  waitForSeq(seq: number, signal?: AbortSignal): Promise<void> {
+    if (this.#applier.committedSeq >= seq) return Promise.resolve();
+    if (!this.#running) return Promise.reject(new Error(`reflector ${this.id} is stopped`));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.#waiters.delete(waiter);
+        reject(signal?.reason ?? new Error("aborted"));
+      };
+      const waiter: Waiter = {
+        seq,
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+        reject,
+      };
+      this.#waiters.add(waiter);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await this.finished;
+  }
+
+  async #run(): Promise<void> {
+    const backoff = new Backoff(this.#config.backoffInitialMs, this.#config.backoffMaxMs);
+    const signal = this.#abort.signal;
+    const aborted = new Promise<undefined>((resolve) =>
+      signal.addEventListener("abort", () => resolve(undefined), { once: true })
+    );
+    this.#log.info("reflector started", { id: this.id, seq: this.#applier.committedSeq });
+    while (!signal.aborted) {
+      let delay = 0;
+      try {
+        const block = await Promise.race([this.#source.read(this.#applier.seq), aborted]);
+        if (block === undefined) break;
+        this.#upstreamError = undefined;
+        delay = await this.#step(block);
+        backoff.reset();
+      } catch (error) {
+        delay = this.#onError(error, backoff);
+      }
+      if (!this.#applier.inTransaction) this.#wal.maybeRun();
+      this.#updateGauges();
+      if (delay > 0) await sleep(delay, signal);
+    }
+    await this.#close();
+  }
+
+  /** Applies one block; returns how long to wait before the next read. */
+  async #step(block: LedgerBlock): Promise<number> {
+    const { entries } = block;
+    const highest = entries.at(-1)?.seq ?? this.#applier.seq;
+    const more = block.full && !block.waitingOnGap;
+    if (entries.length > 0) this.#applier.apply(entries);
+    if (this.#failing && this.#applier.committedSeq >= this.#failing.seq) {
+      this.#log.info("failing ledger entry applied; resuming", { seq: this.#failing.seq });
+      this.#failing = undefined;
+      this.#applier.commitEveryUnit = false;
+      this.#metrics.failingSeq.set({ id: this.id }, 0);
+    }
+    if (more) {
+      if (performance.now() - this.#maxSeqReadAt > MAX_SEQ_REFRESH_MS) {
+        this.#maxSeqReadAt = performance.now();
+        const max = await this.#source.maxSeq().catch((error) => {
+          this.#log.debug("cannot read the ledger max seq", { error: errorMessage(error) });
+          return highest;
+        });
+        this.#upstreamMaxSeq = Math.max(highest, max);
+      }
+      return 0;
+    }
+    this.#applier.commit();
+    if (!block.waitingOnGap) this.#upstreamMaxSeq = highest;
+    else this.#upstreamMaxSeq = Math.max(this.#upstreamMaxSeq ?? 0, highest + 1);
+    return jitteredInterval(this.#config.pollIntervalMs, this.#config.pollJitterCoefficient);
+  }
+
+  #onError(error: unknown, backoff: Backoff): number {
+    const labels = { id: this.id };
+    if (!(error instanceof ApplyError)) {
+      try {
+        this.#applier.commit(); // keep the work done before an upstream failure
+      } catch (commitError) {
+        error = commitError;
+      }
+    }
+    this.#applier.rollback();
+    if (error instanceof ApplyError) {
+      const attempts = this.#failing?.seq === error.seq ? this.#failing.attempts + 1 : 1;
+      this.#failing = {
+        seq: error.seq,
+        statement: error.statement,
+        error: error.reason,
+        since: attempts === 1 ? new Date() : this.#failing!.since,
+        attempts,
+      };
+      this.#applier.commitEveryUnit = true;
+      this.#metrics.applyErrors.inc(labels);
+      this.#metrics.errors.inc({ ...labels, kind: "apply" });
+      this.#metrics.failingSeq.set(labels, error.seq);
+      // The first failure rolled back the whole batch: retry at once, committing each ledger
+      // transaction, so everything before the failing entry becomes visible.
+      const delay = attempts === 1 ? 0 : backoff.next();
+      this.#log.error("ledger entry fails to apply; retrying", {
+        seq: error.seq,
+        attempts,
+        error: error.reason,
+        statement: error.statement.slice(0, 200),
+        retryInMs: delay,
+      });
+      return delay;
+    }
+    if (error instanceof PollTimeoutError) {
+      this.#metrics.errors.inc({ ...labels, kind: "poll_timeout" });
+      this.#log.warn("ledger poll timed out", { timeoutMs: error.timeoutMs });
+      return jitteredInterval(this.#config.pollIntervalMs, this.#config.pollJitterCoefficient);
+    }
+    const message = errorMessage(error);
+    this.#upstreamError ??= { error: message, since: new Date() };
+    this.#upstreamError.error = message;
+    this.#metrics.errors.inc({ ...labels, kind: "upstream" });
+    const delay = backoff.next();
+    if (backoff.failures <= 5 || backoff.failures % 20 === 0) {
+      this.#log.warn("ledger read failed; retrying", {
+        error: message,
+        failures: backoff.failures,
+        retryInMs: delay,
+      });
+    }
+    return delay;
+  }
+
+  #onCommit(info: CommitInfo): void {
+    const labels = { id: this.id };
+    if (info.lastUpdate) this.#lastUpdate = info.lastUpdate;
+    this.#metrics.statementsApplied.inc(labels, info.entries);
+    this.#metrics.commits.inc(labels);
+    if (info.changelogEntries > 0) {
+      this.#metrics.changelogEntries.inc(labels, info.changelogEntries);
+    }
+    for (const waiter of this.#waiters) {
+      if (info.seq >= waiter.seq) {
+        this.#waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  #updateGauges(): void {
+    const status = this.status();
+    const labels = { id: this.id };
+    const m = this.#metrics;
+    m.appliedSeq.set(labels, status.appliedSeq);
+    if (status.upstreamMaxSeq !== undefined) m.upstreamMaxSeq.set(labels, status.upstreamMaxSeq);
+    m.lagStatements.set(labels, status.lagStatements);
+    if (status.lagSeconds !== undefined) m.lagSeconds.set(labels, status.lagSeconds);
+    if (status.ledgerLatencyMs !== undefined) {
+      m.ledgerLatency.set(labels, status.ledgerLatencyMs / 1000);
+    }
+    const healthy = evaluateHealth(status, this.#config.maxHealthyLatencyMs).healthy;
+    m.ledgerHealth.set({ ...labels, status: "healthy" }, healthy ? 1 : 0);
+    m.ledgerHealth.set({ ...labels, status: "unhealthy" }, healthy ? 0 : 1);
+  }
+
+  async #close(): Promise<void> {
+    this.#running = false;
+    clearInterval(this.#latencyTimer);
+    try {
+      this.#applier.commit(); // keep finished work; an open ledger transaction is rolled back
+    } catch (error) {
+      this.#log.warn("final commit failed", { error: errorMessage(error) });
+    }
+    this.#applier.rollback();
+    const stopped = new Error(`reflector ${this.id} stopped`);
+    for (const waiter of this.#waiters) waiter.reject(stopped);
+    this.#waiters.clear();
+    await this.#server?.shutdown().catch(() => {});
+    await this.#source.close().catch((error) =>
+      this.#log.warn("closing upstream failed", { error: errorMessage(error) })
+    );
+    this.#changelog?.close();
+    this.#db.close();
+    this.#updateGauges();
+    this.#log.info("reflector stopped", { id: this.id, seq: this.#applier.committedSeq });
+  }
+}

@@ -1,0 +1,95 @@
+import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import { openCtldb } from "../../lib/ctldb/mod.ts";
+import { getLdbSeq, openLdbForRead } from "../../lib/ldb/mod.ts";
+import { freshMysqlDatabase, mysqlTest } from "../_helpers/mysql.ts";
+import { spawnCli } from "../_helpers/process.ts";
+import { tempDir } from "../_helpers/temp.ts";
+import { generateLedger, loadLedger, rowText, TABLES } from "./_ledger.ts";
+import { eventually } from "./_fixtures.ts";
+
+function ldbSeq(path: string): number {
+  try {
+    const db = openLdbForRead(path);
+    try {
+      return getLdbSeq(db);
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
+mysqlTest(
+  "a reflector killed with SIGKILL over and over while catching up loses and repeats nothing",
+  async () => {
+    await using db = await freshMysqlDatabase();
+    await using dir = await tempDir();
+    const ledger = generateLedger(30_000, 20240501);
+    const maxSeq = ledger.statements.length;
+    const ctldb = await openCtldb(db.dsn);
+    try {
+      await ctldb.ensureSchema();
+      await loadLedger(ctldb, ledger);
+      const ldbPath = `${dir.path}/ldb.db`;
+      const changelogPath = `${dir.path}/changelog`;
+      const args = [
+        "reflector",
+        ...["-ldb-path", ldbPath, "-upstream-driver", "mysql", "-upstream-dsn", db.dsn],
+        ...["-query-block-size", "4", "-poll-interval", "50ms", "-changelog-path", changelogPath],
+        ...["-changelog-size", String(1 << 30)],
+      ];
+      let kills = 0;
+      let progressed = 0;
+      let previous = 0;
+      for (let attempt = 0; kills < 20 && attempt < 80; attempt++) {
+        await using cli = await spawnCli(args, { waitFor: "reflector started", killAfterMs: 1 });
+        // Let it commit at least once (so every run makes progress), then kill it at a random
+        // moment of the next batch.
+        await eventually(
+          "a commit",
+          () => ldbSeq(ldbPath) > previous || ldbSeq(ldbPath) === maxSeq,
+        );
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 150));
+        cli.kill("SIGKILL");
+        await cli.status;
+        const seq = ldbSeq(ldbPath);
+        ok(!ledger.insideBracket.has(seq), `committed seq ${seq} is inside a ledger transaction`);
+        ok(seq >= previous, `seq went back from ${previous} to ${seq}`);
+        if (seq > previous) progressed++;
+        previous = seq;
+        if (seq < maxSeq) kills++;
+      }
+      assertEquals(kills, 20, "the reflector caught up before 20 kills");
+      ok(progressed >= 10, `only ${progressed} runs made progress before their kill`);
+
+      await using cli = await spawnCli(args, { waitFor: "reflector started" });
+      await eventually("the LDB to catch up", () => ldbSeq(ldbPath) === maxSeq, 60_000);
+      cli.kill("SIGTERM");
+      assertEquals((await cli.status).code, 0);
+
+      const ldb = openLdbForRead(ldbPath);
+      try {
+        assertEquals(getLdbSeq(ldb), await ctldb.maxLedgerSeq());
+        for (const table of TABLES) {
+          const columns = table.fields.map((f) => f.name);
+          const order = table.keys.map((k) => `"${k}"`).join(", ");
+          const statement = ldb.prepare(`SELECT * FROM ${table.name} ORDER BY ${order}`);
+          statement.setReadBigInts(true);
+          const ldbRows = statement.all().map((row) => rowText(row, columns));
+          const ctldbRows = (await ctldb.query(`SELECT * FROM ${table.name} ORDER BY ${order}`))
+            .map((row) => rowText(row, columns));
+          assertEquals(ldbRows.length, ledger.finalRows.get(table.name)!.size, table.name);
+          assertEquals(ldbRows, ctldbRows, table.name);
+        }
+      } finally {
+        ldb.close();
+      }
+      const seqs = (await Deno.readTextFile(changelogPath)).split("\n").filter(Boolean)
+        .map((line) => JSON.parse(line).seq as number);
+      ok(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!), "changelog seqs only increase");
+    } finally {
+      await ctldb.close();
+    }
+  },
+);

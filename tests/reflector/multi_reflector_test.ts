@@ -1,0 +1,64 @@
+import { deepStrictEqual as assertEquals, match, ok } from "node:assert/strict";
+import { freePort, spawnCli } from "../_helpers/process.ts";
+import { tempDir } from "../_helpers/temp.ts";
+import { eventually, ldbRows, testExecutive, WRITER } from "./_fixtures.ts";
+
+Deno.test("multi-reflector fills every LDB from an sqlite3 upstream, changelog for the first only", async () => {
+  await using dir = await tempDir();
+  const ctldbPath = `${dir.path}/ctldb.db`;
+  await using executive = await testExecutive(`sqlite:${ctldbPath}`);
+  await executive.client.createFamily("fam");
+  await executive.client.createTable("fam", "tbl", {
+    fields: [["id", "integer"], ["v", "string"]],
+    keyFields: ["id"],
+  });
+  const port = freePort();
+  const [first, second] = [`${dir.path}/ldb.db`, `${dir.path}/ldb-2.db`];
+  await using cli = await spawnCli([
+    "multi-reflector",
+    ...["-multi-reflector.ldb-paths", `[${first},${second}]`],
+    ...["-upstream-driver", "sqlite3", "-upstream-dsn", ctldbPath, "-poll-interval", "50ms"],
+    ...["-changelog-path", `${dir.path}/changelog`, "-metrics-bind", `127.0.0.1:${port}`],
+  ], { port });
+  await executive.client.mutate("fam", WRITER, {
+    mutations: [{ table: "tbl", values: { id: 1, v: "one" } }],
+  });
+  const max = await executive.ctldb.maxLedgerSeq();
+  await eventually("both LDBs to catch up", async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return ["ldb.db-0", "ldb-2.db-1"].every((id) =>
+      new RegExp(`applied_seq\\{id="${id}"[^}]*\\} ${max}\\n`).test(metrics)
+    );
+  });
+  for (const path of [first, second]) {
+    assertEquals(ldbRows(path, "fam___tbl"), [{ id: 1n, v: "one" }]);
+  }
+  const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+  assertEquals(health.status, 200);
+  match(await health.text(), /^ok: ldb\.db-0: caught up at seq \d+; ldb-2\.db-1: caught up/);
+  const changelog = (await Deno.readTextFile(`${dir.path}/changelog`)).trim().split("\n");
+  assertEquals(changelog.length, 1, "one entry: only the first reflector writes the changelog");
+  cli.kill("SIGTERM");
+  assertEquals((await cli.status).code, 0);
+});
+
+Deno.test("multi-reflector needs at least two LDB paths", async () => {
+  await using cli = await spawnCli([
+    "multi-reflector",
+    ...["-multi-reflector.ldb-paths", "[/tmp/only.db]"],
+    ...["-upstream-driver", "sqlite3", "-upstream-dsn", "/tmp/none.db"],
+  ]);
+  const status = await cli.status;
+  assertEquals(status.code, 1);
+  ok(cli.stderr().includes("multi-reflector mode requires at least 2 ldb paths"));
+});
+
+Deno.test("reflector rejects an unknown checkpoint type naming the flag", async () => {
+  await using cli = await spawnCli([
+    "reflector",
+    ...["-ldb-path", "/tmp/x.db", "-upstream-driver", "sqlite3", "-upstream-dsn", "/tmp/none.db"],
+    ...["-wal-checkpoint-type", "SOMETIMES"],
+  ]);
+  assertEquals((await cli.status).code, 1);
+  match(cli.stderr(), /invalid value passed to wal-checkpoint-type: 'SOMETIMES'/);
+});
