@@ -1,0 +1,169 @@
+/**
+ * `ctlstore up`, the embedded default: one process runs an executive on a SQLite ctldb, a
+ * reflector into an LDB, a sidecar over that LDB and a heartbeat, all under one data directory.
+ * It composes the services' own start functions and adds nothing to them but wiring: paths,
+ * start order (the sidecar needs the LDB the reflector creates) and reverse-order shutdown.
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { startExecutive } from "../executive/mod.ts";
+import { startHeartbeat } from "../heartbeat/mod.ts";
+import { createLogger, type Logger } from "../log/mod.ts";
+import { startReflector } from "../reflector/mod.ts";
+import { startSidecar } from "../sidecar/mod.ts";
+
+/** Settings of {@linkcode startUp}. */
+export interface UpConfig {
+  /** Directory holding `ctldb.db`, `ldb.db`, `change.log` and the heartbeat secret. */
+  dataDir: string;
+  /** Executive listen address (default `127.0.0.1:3000`). */
+  executiveBind?: string;
+  /** Sidecar listen address (default `127.0.0.1:1331`). */
+  sidecarBind?: string;
+  /** Milliseconds between heartbeat writes (default 15 s). */
+  heartbeatIntervalMs?: number;
+  /** Milliseconds between ledger polls when idle (default 100). */
+  pollIntervalMs?: number;
+  /** Require `Authorization: Bearer <token>` on the executive's admin routes. */
+  adminToken?: string;
+  /** Enable the executive's drop-table and clear-rows routes. */
+  enableDestructiveSchemaChanges?: boolean;
+  /** Log debug lines. */
+  debug?: boolean;
+  /** Where log lines go (default stderr). */
+  write?: (line: string) => void;
+}
+
+/** The files of a data directory. */
+export interface UpPaths {
+  dataDir: string;
+  ctldb: string;
+  ldb: string;
+  changelog: string;
+  heartbeatSecret: string;
+}
+
+/** A running `ctlstore up`. */
+export interface RunningUp {
+  readonly paths: UpPaths;
+  /** Base URL of the executive, e.g. `http://127.0.0.1:3000`. */
+  readonly executiveUrl: string;
+  /** Base URL of the sidecar, e.g. `http://127.0.0.1:1331`. */
+  readonly sidecarUrl: string;
+  /** Stops heartbeat, sidecar, reflector and executive, in that order. */
+  stop(): Promise<void>;
+  /** Resolves once everything has stopped. */
+  readonly finished: Promise<void>;
+}
+
+/**
+ * The files `ctlstore up` keeps in a data directory.
+ *
+ * @example
+ * ```ts
+ * upPaths("./data").ldb; // "/abs/path/data/ldb.db"
+ * ```
+ */
+export function upPaths(dataDir: string): UpPaths {
+  const dir = resolve(dataDir);
+  return {
+    dataDir: dir,
+    ctldb: join(dir, "ctldb.db"),
+    ldb: join(dir, "ldb.db"),
+    changelog: join(dir, "change.log"),
+    heartbeatSecret: join(dir, "heartbeat.secret"),
+  };
+}
+
+/** Reads the heartbeat writer's secret, creating a random one (mode 0600) on first start. */
+async function heartbeatSecret(path: string): Promise<string> {
+  try {
+    return (await Deno.readTextFile(path)).trim();
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const secret = Array.from(crypto.getRandomValues(new Uint8Array(16)))
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  await Deno.writeTextFile(path, secret, { mode: 0o600 });
+  return secret;
+}
+
+function urlOf(address: { hostname: string; port: number }): string {
+  const host = address.hostname === "0.0.0.0" ? "127.0.0.1" : address.hostname;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+}
+
+/**
+ * Starts executive, reflector, sidecar and heartbeat on one data directory.
+ *
+ * @example
+ * ```ts
+ * const up = await startUp({ dataDir: "./data" });
+ * console.log(up.executiveUrl, up.sidecarUrl);
+ * await up.stop();
+ * ```
+ */
+export async function startUp(config: UpConfig): Promise<RunningUp> {
+  const paths = upPaths(config.dataDir);
+  await Deno.mkdir(paths.dataDir, { recursive: true });
+  const logger = (name: string): Logger =>
+    createLogger(name, {
+      debug: config.debug ?? false,
+      ...(config.write ? { write: config.write } : {}),
+    });
+  const stack: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stack.splice(0).reverse()) await stop();
+  };
+  try {
+    const executive = await startExecutive({
+      bind: config.executiveBind ?? "127.0.0.1:3000",
+      ctldb: `sqlite:${paths.ctldb}`,
+      logger: logger("executive"),
+      enableDestructiveSchemaChanges: config.enableDestructiveSchemaChanges ?? false,
+      ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+    });
+    stack.push(() => executive.stop());
+    const reflector = await startReflector({
+      ldbPath: paths.ldb,
+      upstreamDriver: "sqlite3",
+      upstreamDsn: paths.ctldb,
+      changelogPath: paths.changelog,
+      pollIntervalMs: config.pollIntervalMs ?? 100,
+      logger: logger("reflector"),
+    });
+    stack.push(() => reflector.stop());
+    const sidecar = await startSidecar({
+      bindAddr: config.sidecarBind ?? "127.0.0.1:1331",
+      ldbPath: paths.ldb,
+      logger: logger("sidecar"),
+    });
+    stack.push(() => sidecar.stop());
+    const executiveUrl = urlOf(executive.address!);
+    const heartbeat = await startHeartbeat({
+      executiveUrl,
+      writerSecret: await heartbeatSecret(paths.heartbeatSecret),
+      intervalMs: config.heartbeatIntervalMs ?? 15_000,
+      logger: logger("heartbeat"),
+      ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+    });
+    stack.push(() => heartbeat.stop());
+    const finished = Promise.all([
+      executive.finished,
+      reflector.finished,
+      sidecar.finished,
+      heartbeat.finished,
+    ]).then(() => {});
+    return {
+      paths,
+      executiveUrl,
+      sidecarUrl: urlOf(sidecar.address),
+      stop: stopAll,
+      finished,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
