@@ -5,8 +5,40 @@
  */
 import type { Command } from "./_command.ts";
 import { versionCommand } from "./version.ts";
+import { ctldbSchemaCommand } from "./ctldb_schema.ts";
+import { createFamilyCommand } from "./create_family.ts";
+import { createTableCommand } from "./create_table.ts";
+import { addFieldsCommand } from "./add_fields.ts";
+import { tableLimitsCommand } from "./table_limits.ts";
+import { writerLimitsCommand } from "./writer_limits.ts";
+import { executiveCommand } from "./executive.ts";
+import { reflectorCommand } from "./reflector.ts";
+import { multiReflectorCommand } from "./multi_reflector.ts";
+import { supervisorCommand } from "./supervisor.ts";
+import { heartbeatCommand } from "./heartbeat.ts";
+import { sidecarCommand } from "./sidecar.ts";
+import { ldbReadKeyCommand } from "./ldb_read_key.ts";
+import { readKeysCommand } from "./read_keys.ts";
+import { readSeqCommand } from "./read_seq.ts";
+import { upCommand } from "./up.ts";
 
 /** The registered commands. */
 export const COMMANDS: Command[] = [
+  upCommand,
+  executiveCommand,
+  reflectorCommand,
+  multiReflectorCommand,
+  supervisorCommand,
+  sidecarCommand,
+  heartbeatCommand,
   versionCommand,
+  ctldbSchemaCommand,
+  createFamilyCommand,
+  createTableCommand,
+  addFieldsCommand,
+  tableLimitsCommand,
+  writerLimitsCommand,
+  ldbReadKeyCommand,
+  readKeysCommand,
+  readSeqCommand,
 ];

@@ -1,0 +1,60 @@
+/**
+ * The error of a request the executive answered with a non-200 status.
+ *
+ * @module
+ */
+
+/**
+ * The executive answered a request with a status other than 200. The message reads
+ * `<what>: server returned [<status>]: <body>`, as the original `ctlstore-cli` prints it.
+ *
+ * @example Tell "already exists" from real failures
+ * ```ts
+ * import { ExecutiveClient, ExecutiveError } from "./mod.ts";
+ *
+ * const client = new ExecutiveClient("localhost:3000");
+ * try {
+ *   await client.createFamily("accounts");
+ * } catch (e) {
+ *   if (!(e instanceof ExecutiveError && e.status === 409)) throw e;
+ * }
+ * ```
+ */
+export class ExecutiveError extends Error {
+  /**
+   * @param what What the request was for, e.g. `could not create family 'abc'`.
+   * @param status The HTTP status the executive answered with.
+   * @param body The response body text.
+   */
+  constructor(what: string, readonly status: number, readonly body: string) {
+    super(`${what}: server returned [${status}]: ${body}`);
+    this.name = "ExecutiveError";
+  }
+}
+
+/**
+ * The executive could not be reached (connection refused, DNS failure, timeout). The message
+ * reads `could not make request: <reason>`, as the original `ctlstore-cli` prints it.
+ *
+ * @example Retry while the executive starts
+ * ```ts
+ * import { ExecutiveClient, ExecutiveUnreachableError } from "./mod.ts";
+ *
+ * const client = new ExecutiveClient("localhost:3000");
+ * try {
+ *   await client.status();
+ * } catch (e) {
+ *   if (e instanceof ExecutiveUnreachableError) console.log("not up yet");
+ * }
+ * ```
+ */
+export class ExecutiveUnreachableError extends Error {
+  /**
+   * @param reason Why the request failed.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(reason: string, options?: ErrorOptions) {
+    super(`could not make request: ${reason}`, options);
+    this.name = "ExecutiveUnreachableError";
+  }
+}

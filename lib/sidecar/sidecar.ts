@@ -1,0 +1,103 @@
+/**
+ * Starting and stopping the sidecar service (spec §2.8, §13): opens a reader on the LDB, serves
+ * the handler on the bind address, and drains on stop. Request handling is `handler.ts`.
+ *
+ * @module
+ */
+import { startServer } from "../http/mod.ts";
+import { type Logger, silentLogger } from "../log/mod.ts";
+import type { Registry } from "../metrics/mod.ts";
+import { defaultLdbPath, Reader } from "../reader/mod.ts";
+import { createSidecarHandler } from "./handler.ts";
+import { SidecarMetrics } from "./metrics.ts";
+
+/** Configuration of {@linkcode startSidecar}; defaults are the original's flags (§2.8). */
+export interface SidecarConfig {
+  /** Go-style listen address (default `0.0.0.0:1331`). */
+  bindAddr?: string;
+  /** LDB file; empty or absent means `$CTLSTORE_PATH/ldb.db` (default `/var/spool/ctlstore/ldb.db`). */
+  ldbPath?: string;
+  /** Prefix reads returning more rows answer 416; 0 (default) means unlimited. */
+  maxRows?: number;
+  /** The `application` metrics label (`unknown` when empty). */
+  application?: string;
+  /** Request bodies must arrive within this many milliseconds (default 5000). */
+  readTimeoutMs?: number;
+  /** Where start, stop and server faults are logged (default: nowhere). */
+  logger?: Logger;
+  /** Registry for the metrics (default: a new `sidecar` registry with process metrics). */
+  registry?: Registry;
+  /** Stops the sidecar when aborted. */
+  signal?: AbortSignal;
+}
+
+/** A running sidecar (a `RunningService`). */
+export interface RunningSidecar {
+  /** The bound address (the real port when port 0 was asked for). */
+  readonly address: { hostname: string; port: number };
+  /** Stops accepting connections, lets in-flight requests finish, closes the reader. */
+  stop(): Promise<void>;
+  /** Resolves once stopped. */
+  readonly finished: Promise<void>;
+  /** The metrics registry served at `/metrics`. */
+  readonly registry: Registry;
+}
+
+/**
+ * Starts a sidecar.
+ *
+ * @throws {LdbNotFoundError} When the LDB file does not exist (`no LDB found at <path>`).
+ * @throws {Error} When the address cannot be bound.
+ * @example
+ * ```ts
+ * const sidecar = await startSidecar({ bindAddr: "127.0.0.1:1331", ldbPath: "/tmp/ldb.db" });
+ * await sidecar.stop();
+ * ```
+ */
+export async function startSidecar(config: SidecarConfig = {}): Promise<RunningSidecar> {
+  const log = config.logger ?? silentLogger;
+  const path = config.ldbPath || defaultLdbPath();
+  const maxRows = config.maxRows ?? 0;
+  if (!Number.isSafeInteger(maxRows) || maxRows < 0) {
+    throw new RangeError(`max rows must be a non-negative integer, got ${maxRows}`);
+  }
+  const reader = Reader.open(path);
+  const metrics = new SidecarMetrics(config.application ?? "", config.registry);
+  let server;
+  try {
+    server = await startServer(
+      config.bindAddr || "0.0.0.0:1331",
+      createSidecarHandler(reader, {
+        maxRows,
+        readTimeoutMs: config.readTimeoutMs,
+        metrics,
+        logger: log,
+      }),
+    );
+  } catch (error) {
+    reader.close();
+    throw error;
+  }
+  const { hostname, port } = server.address;
+  log.info("sidecar listening", {
+    address: `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`,
+    ldb: path,
+    max_rows: maxRows,
+  });
+  const running = server;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    stopping ??= (async () => {
+      await running.shutdown();
+      reader.close();
+      log.info("sidecar stopped");
+    })();
+  config.signal?.addEventListener("abort", () => void stop(), { once: true });
+  if (config.signal?.aborted) void stop();
+  return {
+    address: server.address,
+    stop,
+    finished: running.finished.then(stop),
+    registry: metrics.registry,
+  };
+}
