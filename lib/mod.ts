@@ -48,4 +48,4 @@ export {
   type TestTableDef,
 } from "./reader/mod.ts";
 export { LdbNotFoundError } from "./ldb/mod.ts";
-export { type FieldType, NameError } from "./schema/mod.ts";
+export { type FieldType, NameError, TableDefinitionError } from "./schema/mod.ts";

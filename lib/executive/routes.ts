@@ -11,7 +11,13 @@ import { CtldbUnavailableError } from "../ctldb/mod.ts";
 import { errorResponse, HttpError, readBody, Router } from "../http/mod.ts";
 import { errorMessage } from "../log/mod.ts";
 import { metricsResponse } from "../metrics/mod.ts";
-import { MAX_REQUEST_BODY_BYTES, NameError, stringifyGoJson, ValueError } from "../schema/mod.ts";
+import {
+  MAX_REQUEST_BODY_BYTES,
+  NameError,
+  stringifyGoJson,
+  TableDefinitionError,
+  ValueError,
+} from "../schema/mod.ts";
 import type { ExecutiveContext } from "./context.ts";
 import { clearFamily, clearTable, dropTable } from "./destructive.ts";
 import { createFamily } from "./families.ts";
@@ -28,14 +34,7 @@ import { parseMutationRequest } from "./mutation_request.ts";
 import { mutate } from "./mutations.ts";
 import { readFamilySchema, readTableSchema } from "./schema_read.ts";
 import { constantTimeEqual } from "./secrets.ts";
-import {
-  addFields,
-  createTable,
-  keyFieldsOf,
-  parseTableBody,
-  UnzipError,
-  unzipFields,
-} from "./tables.ts";
+import { addFields, createTable, keyFieldsOf, parseTableBody, unzipFields } from "./tables.ts";
 import { readCookie, registerWriter, writeCookie } from "./writers.ts";
 
 type Params = Record<string, string>;
@@ -68,7 +67,10 @@ async function jsonBody(request: Request): Promise<unknown> {
  */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof NameError || error instanceof ValueError) {
+  if (
+    error instanceof NameError || error instanceof ValueError ||
+    error instanceof TableDefinitionError
+  ) {
     return new HttpError(400, error.message, { cause: error });
   }
   if (error instanceof CtldbUnavailableError) {
@@ -93,7 +95,7 @@ async function createTables(ctx: ExecutiveContext, body: unknown, signal: AbortS
     try {
       fields = unzipFields(item);
     } catch (e) {
-      if (!(e instanceof UnzipError)) throw e;
+      if (!(e instanceof TableDefinitionError)) throw e;
       throw new HttpError(400, `unzipping fields param ${where}: ${e.message}`);
     }
     try {

@@ -9,15 +9,17 @@ import { isDuplicateColumnError, isTableExistsError } from "../ctldb/mod.ts";
 import { HttpError } from "../http/mod.ts";
 import {
   addColumnSql,
-  canBeKey,
+  checkKeyFields,
   createTableSql,
   type FieldDef,
   type FieldType,
-  isFieldType,
   ldbTableName,
   normalizeFamilyName,
   normalizeFieldName,
   normalizeTableName,
+  requireKeyFields,
+  TableDefinitionError,
+  unzipFieldPair,
 } from "../schema/mod.ts";
 import type { ExecutiveContext } from "./context.ts";
 import { familyExists } from "./families.ts";
@@ -33,23 +35,6 @@ export interface RawField {
   type: FieldType;
 }
 
-/**
- * A `[name, type]` list that breaks the original's unzip rules; the message is the original's
- * text without the `Error unzipping fields: ` prefix the single-table routes add.
- *
- * @example
- * ```ts
- * throw new UnzipError("Field #0 is malformed: expected 2 elements, got 1");
- * ```
- */
-export class UnzipError extends Error {
-  /** @param message The original's text. */
-  constructor(message: string) {
-    super(message);
-    this.name = "UnzipError";
-  }
-}
-
 function stringList(value: unknown, what: string): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw jsonError(`${what} must be an array of strings`);
@@ -63,7 +48,7 @@ function stringList(value: unknown, what: string): string[] {
  * Reads the `fields` of a request body: a JSON array of `[name, type]` string pairs.
  *
  * @throws {HttpError} 400 `JSON Error: …` when the shape is not a list of string lists.
- * @throws {UnzipError} When a pair has the wrong length or an unknown type.
+ * @throws {TableDefinitionError} When a pair has the wrong length or an unknown type.
  * @example
  * ```ts
  * unzipFields({ fields: [["id", "integer"]] }); // [{ name: "id", type: "integer" }]
@@ -74,14 +59,7 @@ export function unzipFields(body: Record<string, unknown>): RawField[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw jsonError("fields must be an array of [name, type] pairs");
   const tuples = raw.map((tuple, i) => stringList(tuple, `fields[${i}]`));
-  return tuples.map((tuple, i) => {
-    if (tuple.length !== 2) {
-      throw new UnzipError(`Field #${i} is malformed: expected 2 elements, got ${tuple.length}`);
-    }
-    const [name, type] = tuple as [string, string];
-    if (!isFieldType(type)) throw new UnzipError(`Field #${i}: Type '${type}' unknown`);
-    return { name, type };
-  });
+  return tuples.map(unzipFieldPair);
 }
 
 /**
@@ -112,7 +90,9 @@ export function parseTableBody(body: unknown): { fields: RawField[]; keyFields: 
   try {
     fields = unzipFields(body);
   } catch (e) {
-    if (e instanceof UnzipError) throw new HttpError(400, `Error unzipping fields: ${e.message}`);
+    if (e instanceof TableDefinitionError) {
+      throw new HttpError(400, `Error unzipping fields: ${e.message}`);
+    }
     throw e;
   }
   return { fields, keyFields: keyFieldsOf(body) };
@@ -161,18 +141,9 @@ export async function createTable(
   const table = normalizeTableName(tableName);
   const fields = normalizeFields(rawFields);
   const keyFields = rawKeyFields.map(normalizeFieldName);
-  if (keyFields.length === 0) throw new HttpError(400, "table must have at least one key field");
+  requireKeyFields(keyFields);
   if (!await familyExists(ctx.db, family)) throw new HttpError(404, "Family not found");
-  const seenKeys = new Set<string>();
-  for (const key of keyFields) {
-    const field = fields.find((f) => f.name === key);
-    if (!field) throw new HttpError(400, `Primary key field '${key}' not specified as a field`);
-    if (!canBeKey(field.type)) {
-      throw new HttpError(400, `Fields of type '${field.type}' cannot be a key field`);
-    }
-    if (seenKeys.has(key)) throw new HttpError(400, `Key field '${key}' is listed more than once`);
-    seenKeys.add(key);
-  }
+  checkKeyFields(fields, keyFields);
   const physical = physicalName(family, table);
   const existing = await ctx.db.tableColumns([physical]);
   if (existing.has(physical)) throw new HttpError(409, "Table already exists");

@@ -11,15 +11,15 @@ import { join } from "node:path";
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { openLdbForWrite, setLdbLastUpdate } from "../ldb/mod.ts";
 import {
-  canBeKey,
+  checkKeyFields,
   createTableSql,
   type FieldDef,
   fieldTypeOfColumn,
-  isFieldType,
   ldbTableName,
   normalizeFamilyName,
   normalizeFieldName,
   normalizeTableName,
+  unzipFieldPair,
 } from "../schema/mod.ts";
 import { quoteIdentifier } from "./_table.ts";
 import { Reader } from "./reader.ts";
@@ -160,7 +160,7 @@ export class LdbTestUtil implements Disposable {
    *
    * @param def The table.
    * @throws {NameError} For invalid family, table or field names.
-   * @throws {TypeError} For malformed fields, unknown types or invalid keys (executive messages).
+   * @throws {TableDefinitionError} For malformed fields, unknown types or invalid keys (executive messages).
    *
    * @example
    * ```ts
@@ -178,27 +178,11 @@ export class LdbTestUtil implements Disposable {
   createTable(def: TestTableDef): void {
     const table = ldbTableName(normalizeFamilyName(def.family), normalizeTableName(def.name));
     const fields: FieldDef[] = def.fields.map((pair, i) => {
-      if (pair.length !== 2) {
-        throw new TypeError(
-          `Error unzipping fields: Field #${i} is malformed: expected 2 elements, got ${pair.length}`,
-        );
-      }
-      const [name, type] = pair as [string, string];
-      if (!isFieldType(type)) {
-        throw new TypeError(`Error unzipping fields: Field #${i}: Type '${type}' unknown`);
-      }
-      return { name: normalizeFieldName(name), type };
+      const field = unzipFieldPair(pair, i);
+      return { name: normalizeFieldName(field.name), type: field.type };
     });
-    if (def.keyFields.length === 0) throw new TypeError("table must have at least one key field");
-    const keys = def.keyFields.map((key) => {
-      const name = normalizeFieldName(key);
-      const field = fields.find((f) => f.name === name);
-      if (!field) throw new TypeError(`Primary key field '${name}' not specified as a field`);
-      if (!canBeKey(field.type)) {
-        throw new TypeError(`Fields of type '${field.type}' cannot be a key field`);
-      }
-      return name;
-    });
+    const keys = def.keyFields.map(normalizeFieldName);
+    checkKeyFields(fields, keys);
     this.db.exec(createTableSql("sqlite", table, fields, keys));
     if (def.rows?.length) this.insertRows(def.family, def.name, def.rows);
   }

@@ -27,3 +27,4 @@ export * from "./sql_literal.ts";
 export * from "./sql_gen.ts";
 export * from "./field_values.ts";
 export * from "./json.ts";
+export * from "./table_def.ts";

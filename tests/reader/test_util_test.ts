@@ -40,18 +40,21 @@ Deno.test("LdbTestUtil validates tables like the executive", () => {
   const cases: [Partial<typeof USERS>, string][] = [
     [
       { fields: [["id", "integer"], ["x", "float"]] },
-      "Error unzipping fields: Field #1: Type 'float' unknown",
+      "Field #1: Type 'float' unknown",
     ],
     [
       { fields: [["id"]] },
-      "Error unzipping fields: Field #0 is malformed: expected 2 elements, got 1",
+      "Field #0 is malformed: expected 2 elements, got 1",
     ],
     [{ keyFields: [] }, "table must have at least one key field"],
     [{ keyFields: ["nope"] }, "Primary key field 'nope' not specified as a field"],
     [{ keyFields: ["score"] }, "Fields of type 'decimal' cannot be a key field"],
   ];
   for (const [change, message] of cases) {
-    assert.throws(() => ldb.createTable({ ...USERS, ...change }), { name: "TypeError", message });
+    assert.throws(() => ldb.createTable({ ...USERS, ...change }), {
+      name: "TableDefinitionError",
+      message,
+    });
   }
   assert.throws(() => ldb.createTable({ ...USERS, family: "a" }), NameError);
   assert.throws(() => ldb.createTable({ ...USERS, fields: [["Bad-Name", "string"]] }), NameError);
