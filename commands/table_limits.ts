@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-console
 /**
  * `ctlstore table-limits read|update|delete`: reads and changes the executive's table size
  * limits (spec §3).

@@ -14,20 +14,27 @@ export type FieldTuple = [name: string, type: string];
 
 /** A table's schema as the executive reports it. */
 export interface TableSchema {
+  /** Family name. */
   family: string;
+  /** Table name. */
   name: string;
+  /** Fields in table column order. */
   fields: FieldTuple[];
+  /** Primary-key field names, in column order (as the executive reports them). */
   keyFields: string[];
 }
 
 /** A writer's name and secret, sent as the `ctlstore-writer`/`ctlstore-secret` headers. */
 export interface WriterCredentials {
+  /** Writer name. */
   writer: string;
+  /** Writer secret. */
   secret: string;
 }
 
 /** One row change of a mutation request. */
 export interface Mutation {
+  /** Table name within the family. */
   table: string;
   /** Delete the row with these key values instead of upserting it. */
   delete?: boolean;
@@ -41,30 +48,39 @@ export interface MutationRequest {
   cookie?: Uint8Array;
   /** Apply only when the stored cookie equals this (compare-and-swap). */
   checkCookie?: Uint8Array;
+  /** The row changes, applied in one transaction. */
   mutations: Mutation[];
 }
 
 /** A table size limit in bytes. */
 export interface SizeLimits {
+  /** Mutations of a table larger than this are refused (507). */
   maxSize: number;
+  /** Tables larger than this are reported in metrics. */
   warnSize: number;
 }
 
 /** The answer of `GET /limits/tables`. */
 export interface TableLimits {
+  /** The executive's defaults. */
   global: SizeLimits;
+  /** Per-table overrides, ordered by family and table. */
   tables: Array<SizeLimits & { family: string; table: string }>;
 }
 
 /** A rate: `amount` mutations per `periodNs` nanoseconds. */
 export interface RateLimit {
+  /** Mutations allowed per period. */
   amount: number;
+  /** The period in nanoseconds. */
   periodNs: number;
 }
 
 /** The answer of `GET /limits/writers`. */
 export interface WriterLimits {
+  /** The executive's default limit. */
   global: RateLimit;
+  /** Per-writer overrides (always per minute), ordered by writer. */
   writers: Array<{ writer: string; rateLimit: RateLimit }>;
 }
 
@@ -123,6 +139,8 @@ export class ExecutiveClient {
   #options: ExecutiveClientOptions;
 
   /**
+   * Creates a client for one executive.
+   *
    * @param executive The executive address (`host:port` or a URL); see
    *   {@linkcode normalizeExecutiveUrl}.
    * @param options Admin token, timeout, abort signal.
@@ -211,7 +229,11 @@ export class ExecutiveClient {
 
   /** `POST /cookie`: overwrites the writer's cookie. */
   async setCookie(credentials: WriterCredentials, cookie: Uint8Array): Promise<void> {
-    await this.#send("POST", "/cookie", { what: "could not set cookie", body: cookie, credentials });
+    await this.#send("POST", "/cookie", {
+      what: "could not set cookie",
+      body: cookie,
+      credentials,
+    });
   }
 
   /** `GET /schema/table/<family>/<table>`. */

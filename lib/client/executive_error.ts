@@ -22,6 +22,8 @@
  */
 export class ExecutiveError extends Error {
   /**
+   * Creates the error from the request's purpose and the answer.
+   *
    * @param what What the request was for, e.g. `could not create family 'abc'`.
    * @param status The HTTP status the executive answered with.
    * @param body The response body text.
@@ -50,6 +52,8 @@ export class ExecutiveError extends Error {
  */
 export class ExecutiveUnreachableError extends Error {
   /**
+   * Creates the error.
+   *
    * @param reason Why the request failed.
    * @param options Standard error options (`cause`).
    */

@@ -1,21 +1,27 @@
 /**
  * Reading request bodies with a size limit and a read deadline, without a timer per request:
- * one watchdog interval cancels bodies that take longer than the deadline (slow clients), which
- * then fail with 408. The watchdog stops itself at its first tick with no read pending.
+ * one watchdog interval fails reads that take longer than the deadline (slow clients) with 408.
+ * The watchdog stops itself at its first tick with no read pending.
  *
  * @module
  */
 import { HttpError, readBodyText } from "../http/mod.ts";
 
+interface PendingRead {
+  started: number;
+  fail: (error: HttpError) => void;
+}
+
 /** Reads request bodies as text within a size limit and a deadline. */
 export class BodyReader {
   #limit: number;
   #timeoutMs: number;
-  #pending = new Map<Request, number>();
-  #timedOut = new WeakSet<Request>();
+  #pending = new Map<Request, PendingRead>();
   #watchdog: ReturnType<typeof setInterval> | undefined;
 
   /**
+   * Creates a reader of request bodies.
+   *
    * @param limit Largest body in bytes; larger ones fail with 413 `Request too large`.
    * @param timeoutMs Deadline for the whole body; slower ones fail with 408.
    * @example
@@ -32,16 +38,16 @@ export class BodyReader {
   /** Reads the body of a request as UTF-8 text. */
   async read(request: Request): Promise<string> {
     const length = request.headers.get("content-length");
-    this.#pending.set(request, performance.now());
+    const read = length !== null && Number(length) <= this.#limit
+      ? request.text()
+      : readBodyText(request, this.#limit);
+    const { promise: expired, reject } = Promise.withResolvers<never>();
+    this.#pending.set(request, { started: performance.now(), fail: reject });
     this.#watchdog ??= setInterval(() => this.#check(), Math.min(1000, this.#timeoutMs));
     try {
-      return length !== null && Number(length) <= this.#limit
-        ? await request.text()
-        : await readBodyText(request, this.#limit);
+      return await Promise.race([read, expired]);
     } catch (error) {
-      if (this.#timedOut.has(request)) {
-        throw new HttpError(408, "request body read timed out", { cause: error });
-      }
+      read.catch(() => {});
       throw error;
     } finally {
       this.#pending.delete(request);
@@ -56,12 +62,11 @@ export class BodyReader {
 
   #check(): void {
     if (this.#pending.size === 0) return this.close();
-    const expired = performance.now() - this.#timeoutMs;
-    for (const [request, started] of this.#pending) {
-      if (started > expired) continue;
-      this.#timedOut.add(request);
+    const deadline = performance.now() - this.#timeoutMs;
+    for (const [request, pending] of this.#pending) {
+      if (pending.started > deadline) continue;
       this.#pending.delete(request);
-      request.body?.cancel(new Error("request body read timed out")).catch(() => {});
+      pending.fail(new HttpError(408, "request body read timed out"));
     }
   }
 }

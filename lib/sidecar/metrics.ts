@@ -25,6 +25,8 @@ export class SidecarMetrics {
   #rowCounts = new Map<string, number>();
 
   /**
+   * Registers the sidecar's metrics.
+   *
    * @param application The `application` label on every metric (`unknown` when empty).
    * @param registry Registry to use; a new `sidecar` registry by default.
    * @example

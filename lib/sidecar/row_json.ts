@@ -19,7 +19,23 @@ interface Shape {
 const MAX_SHAPES = 1024;
 const shapes = new Map<string, Shape>();
 
+let lastKeys: string[] = [];
+let lastShape: Shape | undefined;
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function shapeOf(keys: string[]): Shape {
+  if (lastShape !== undefined && sameKeys(keys, lastKeys)) return lastShape;
+  lastKeys = keys;
+  lastShape = cachedShape(keys);
+  return lastShape;
+}
+
+function cachedShape(keys: string[]): Shape {
   const id = keys.join("\u0000");
   let shape = shapes.get(id);
   if (shape === undefined) {
@@ -38,6 +54,10 @@ function shapeOf(keys: string[]): Shape {
 function encodeValue(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "bigint") return value.toString();
+  // Integers print the same in Go and JavaScript; -0 and fractions go the general way.
+  if (typeof value === "number" && Number.isSafeInteger(value) && !Object.is(value, -0)) {
+    return String(value);
+  }
   return stringifyGoJson(value);
 }
 

@@ -41,8 +41,18 @@ Deno.test("create-family sends the admin token from the flag or the environment"
   await using executive = await testExecutive("t0ken");
   const denied = await ctl(["create-family", "-e", executive.address, "accounts"]);
   assert.equal(denied.code, 1);
-  assert.match(denied.stderr, /^error: could not create family 'accounts': server returned \[401\]: /);
-  const flag = await ctl(["create-family", "-e", executive.address, "--admin-token", "t0ken", "one"]);
+  assert.match(
+    denied.stderr,
+    /^error: could not create family 'accounts': server returned \[401\]: /,
+  );
+  const flag = await ctl([
+    "create-family",
+    "-e",
+    executive.address,
+    "--admin-token",
+    "t0ken",
+    "one",
+  ]);
   assert.equal(flag.code, 0, flag.stderr);
   const env = await ctl(["create-family", "-e", executive.address, "two"], {
     CTLSTORE_ADMIN_TOKEN: "t0ken",

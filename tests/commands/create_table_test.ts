@@ -34,7 +34,11 @@ Deno.test("create-table rejects bad command lines with one clear line", async ()
     ["no table name", ["-f", "foo", "--field", "a:string"], "error: Table required\n"],
     ["no family", ["--field", "a:string", "t1x"], "error: Family required\n"],
     ["malformed field", ["-f", "foo", "--field", "a", "t1x"], "error: invalid field: a\n"],
-    ["field with two colons", ["-f", "foo", "--field", "a:b:c", "t1x"], "error: invalid field: a:b:c\n"],
+    [
+      "field with two colons",
+      ["-f", "foo", "--field", "a:b:c", "t1x"],
+      "error: invalid field: a:b:c\n",
+    ],
   ];
   for (const [name, args, stderr] of cases) {
     const result = await ctl(["create-table", "-e", "127.0.0.1:1", ...args]);

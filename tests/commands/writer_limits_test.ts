@@ -65,8 +65,14 @@ Deno.test("writer-limits update and delete check their flags", async () => {
   const cases: [string[], string][] = [
     [["update", ...e, "--rows-per-minute", "5"], "error: Writer required\n"],
     [["update", ...e, "--writer", "w1x"], "error: Rows per minute required\n"],
-    [["update", ...e, "--writer", "w1x", "--rows-per-minute", "x"], "error: invalid rows per minute: x\n"],
-    [["update", ...e, "--writer", "w1x", "--rows-per-minute", "-3"], "error: Rows per minute cannot be negative\n"],
+    [
+      ["update", ...e, "--writer", "w1x", "--rows-per-minute", "x"],
+      "error: invalid rows per minute: x\n",
+    ],
+    [
+      ["update", ...e, "--writer", "w1x", "--rows-per-minute", "-3"],
+      "error: Rows per minute cannot be negative\n",
+    ],
     [["delete", ...e], "error: Writer required\n"],
   ];
   for (const [args, stderr] of cases) {

@@ -1,0 +1,79 @@
+/**
+ * Shared fixtures of the sidecar tests: an LDB with a few tables, and a sidecar serving it.
+ *
+ * @module
+ */
+import { LdbTestUtil } from "../../lib/reader/mod.ts";
+import { type SidecarConfig, startSidecar } from "../../lib/sidecar/mod.ts";
+
+/** A sidecar on a random port; stopped by `await using`. */
+export interface TestSidecar extends AsyncDisposable {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** POSTs a JSON body (or raw text) to a path. */
+  post(path: string, body: unknown): Promise<Response>;
+  /** GETs a path. */
+  get(path: string): Promise<Response>;
+}
+
+/** Starts a sidecar on `ldbPath` at `127.0.0.1:0`. */
+export async function testSidecar(
+  ldbPath: string,
+  config: SidecarConfig = {},
+): Promise<TestSidecar> {
+  const sidecar = await startSidecar({ bindAddr: "127.0.0.1:0", ldbPath, ...config });
+  const url = `http://127.0.0.1:${sidecar.address.port}`;
+  return {
+    url,
+    post: (path, body) =>
+      fetch(url + path, {
+        method: "POST",
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      }),
+    get: (path) => fetch(url + path),
+    [Symbol.asyncDispose]: () => sidecar.stop(),
+  };
+}
+
+/**
+ * An LDB with `fam___users` (id integer key, name string, data binary, score decimal),
+ * `fam___members` (team string + id integer key, role string) and `fam___blobs` (key bytestring,
+ * note text), rows inserted (so the ledger has an update).
+ */
+export function populatedLdb(): LdbTestUtil {
+  const ldb = LdbTestUtil.create();
+  try {
+    ldb.createTable({
+      family: "fam",
+      name: "users",
+      fields: [["id", "integer"], ["name", "string"], ["data", "binary"], ["score", "decimal"]],
+      keyFields: ["id"],
+      rows: [
+        [1, "<ada> & co", new Uint8Array([0xde, 0xad, 0xbe, 0xef]), 1.5],
+        [9007199254740993n, "big", null, null],
+        [-9223372036854775807n, "min", new Uint8Array(), 1e21],
+      ],
+    });
+    ldb.createTable({
+      family: "fam",
+      name: "members",
+      fields: [["team", "string"], ["id", "integer"], ["role", "string"]],
+      keyFields: ["team", "id"],
+      rows: [["a", 1, "owner"], ["a", 2, "member"], ["a", 3, "member"], ["b", 1, "owner"]],
+    });
+    ldb.createTable({
+      family: "fam",
+      name: "blobs",
+      fields: [["key", "bytestring"], ["note", "text"]],
+      keyFields: ["key"],
+      rows: [[new Uint8Array([0, 1, 2]), "raw bytes"], [
+        new TextEncoder().encode("abc"),
+        "text key",
+      ]],
+    });
+    return ldb;
+  } catch (error) {
+    ldb.close();
+    throw error;
+  }
+}

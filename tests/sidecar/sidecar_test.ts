@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { LdbNotFoundError } from "../../lib/ldb/mod.ts";
+import { startSidecar } from "../../lib/sidecar/mod.ts";
+import { freePort, spawnCli } from "../_helpers/process.ts";
+import { tempDir } from "../_helpers/temp.ts";
+import { populatedLdb, testSidecar } from "./_fixture.ts";
+
+Deno.test("startSidecar fails with 'no LDB found at <path>' when the file is missing", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/ldb.db`;
+  await assert.rejects(
+    startSidecar({ bindAddr: "127.0.0.1:0", ldbPath: path }),
+    (error: Error) =>
+      error instanceof LdbNotFoundError && error.message === `no LDB found at ${path}`,
+  );
+});
+
+Deno.test("/metrics counts requests by route, status and user agent, and rows returned", async () => {
+  using ldb = populatedLdb();
+  await using sidecar = await testSidecar(ldb.path, { application: "billing" });
+  await (await fetch(`${sidecar.url}/get-row-by-key/fam/users`, {
+    method: "POST",
+    body: '{"Key":[{"Value":1}]}',
+    headers: { "user-agent": "test-agent/1" },
+  })).text();
+  await (await sidecar.post("/get-rows-by-key-prefix/fam/members", {})).text();
+  await (await sidecar.get("/nope")).text();
+  const metrics = await (await sidecar.get("/metrics")).text();
+  const expected = [
+    /^ctlstore_sidecar_requests\{route="\/get-row-by-key\/:family\/:table",status="200",[^}]*application="billing"[^}]*\} 1$/m,
+    /^ctlstore_sidecar_requests\{route="unmatched",status="404"[^}]*\} 1$/m,
+    /^ctlstore_sidecar_requests_by_user_agent\{user_agent="test-agent\/1"[^}]*\} 1$/m,
+    /^ctlstore_sidecar_rows_returned\{route="\/get-rows-by-key-prefix\/:family\/:table"[^}]*\} 4$/m,
+    /^ctlstore_sidecar_get_rows_by_key_prefix_num_rows_count\{[^}]*family="fam",table="members"[^}]*\} 1$/m,
+    /^ctlstore_sidecar_request_duration_seconds_count\{[^}]*route="\/get-row-by-key\/:family\/:table"[^}]*\} 1$/m,
+  ];
+  for (const pattern of expected) assert.match(metrics, pattern);
+});
+
+Deno.test("ctlstore sidecar serves reads and exits 0 promptly on SIGTERM", async () => {
+  using ldb = populatedLdb();
+  const port = freePort();
+  await using cli = await spawnCli(
+    ["sidecar", "-bind-addr", `127.0.0.1:${port}`, "-max-rows", "10", "-dogstatsd.address", "x:1"],
+    { env: { CTLSTORE_LDB_PATH: ldb.path }, port },
+  );
+  const response = await fetch(`http://127.0.0.1:${port}/get-row-by-key/fam/users`, {
+    method: "POST",
+    body: '{"Key":[{"Value":9007199254740993}]}',
+  });
+  assert.equal(
+    await response.text(),
+    '{"data":null,"id":9007199254740993,"name":"big","score":null}\n',
+  );
+  cli.kill("SIGTERM");
+  const status = await cli.status;
+  assert.equal(status.code, 0, cli.stderr());
+});
+
+Deno.test("ctlstore sidecar reads $CTLSTORE_PATH/ldb.db when -ldb-path is empty", async () => {
+  using ldb = populatedLdb();
+  const port = freePort();
+  await using cli = await spawnCli(["sidecar", "-bind-addr", `127.0.0.1:${port}`], {
+    env: { CTLSTORE_PATH: ldb.dir, CTLSTORE_LDB_PATH: "" },
+    port,
+  });
+  const response = await fetch(`http://127.0.0.1:${port}/ping`);
+  assert.equal(response.status, 200);
+  await response.body?.cancel();
+  cli.kill("SIGTERM");
+  assert.equal((await cli.status).code, 0);
+});
+
+Deno.test("ctlstore sidecar exits 1 with one line when the LDB is missing", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/ldb.db`;
+  await using cli = await spawnCli(["sidecar", "-bind-addr", "127.0.0.1:0", "-ldb-path", path]);
+  const status = await cli.status;
+  assert.equal(status.code, 1);
+  assert.equal(cli.stderr(), `error: no LDB found at ${path}\n`);
+});
