@@ -43,9 +43,8 @@ export interface TableEntry {
   readonly keyCount: number;
   /** Per key part: the key column is binary, so a string part becomes bytes. */
   readonly binaryKey: readonly boolean[];
-  /** The full-key lookup, prepared on first use; `bigLookup` reads integers as bigint. */
+  /** The full-key lookup, prepared on first use. */
   lookup?: Query;
-  bigLookup?: Query;
   /** Prefix queries by key-part count (integers as bigint), prepared on first use. */
   prefix: (Query | undefined)[];
 }
@@ -160,12 +159,16 @@ export function lookupSql(entry: TableEntry, keys: number): string {
   return `SELECT * FROM ${quoteIdentifier(entry.info.ldbTable)} WHERE ${terms.join(" AND ")}`;
 }
 
-/** Prepares a query returning arrays (integers as bigint when `bigInts`). */
-export function prepareQuery(db: DatabaseSync, sql: string, bigInts: boolean): Query {
+/**
+ * Prepares a query returning arrays with every integer read as a bigint: `node:sqlite` rounds
+ * some 64-bit values silently (INT64_MIN) and `iterate()` stops early at unsafe ones, so
+ * integers are always read exactly and {@linkcode toRow} turns the safe ones into numbers.
+ */
+export function prepareQuery(db: DatabaseSync, sql: string): Query {
   // `setReturnArrays` (Node 22.16+, Deno 2.3+) is missing from the bundled type declarations.
   const statement = db.prepare(sql) as StatementSync & { setReturnArrays(on: boolean): void };
   statement.setReturnArrays(true);
-  statement.setReadBigInts(bigInts);
+  statement.setReadBigInts(true);
   const columns = statement.columns();
   const names = columns.map((c) => c.name);
   return {

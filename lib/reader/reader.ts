@@ -23,10 +23,6 @@ import {
 import { bindable, keyParts } from "./_keys.ts";
 import type { KeyArgs, KeyPart, Row, TableInfo } from "./types.ts";
 
-function isUnsafeInteger(e: unknown): boolean {
-  return e instanceof RangeError && (e as { code?: string }).code === "ERR_OUT_OF_RANGE";
-}
-
 /**
  * A read-only view of one LDB file. Calls are synchronous (SQLite point reads take a few
  * microseconds) and safe to make from anywhere in one JavaScript thread.
@@ -144,20 +140,12 @@ export class Reader implements Disposable {
       let query: Query;
       let result: unknown[] | undefined;
       try {
-        query = entry.lookup ??= this.#prepare(entry, entry.keyCount, false);
+        query = entry.lookup ??= this.#prepare(entry, entry.keyCount);
         result = query.statement.get(...values) as unknown[] | undefined;
       } catch (e) {
-        if (!isUnsafeInteger(e)) {
-          if (attempt === 0 && this.#isStale(family, table, entry)) continue;
-          this.#forget(family, table);
-          throw queryError(e);
-        }
-        try {
-          query = entry.bigLookup ??= this.#prepare(entry, entry.keyCount, true);
-          result = query.statement.get(...values) as unknown[] | undefined;
-        } catch (e) {
-          throw queryError(e);
-        }
+        if (attempt === 0 && this.#isStale(family, table, entry)) continue;
+        this.#forget(family, table);
+        throw queryError(e);
       }
       if (result !== undefined) return toRow(query, result) as T;
       if (attempt === 0 && this.#isStale(family, table, entry)) continue;
@@ -241,7 +229,7 @@ export class Reader implements Disposable {
     }
     const cached = entry.prefix[keys];
     if (cached && !cached.busy) return cached;
-    const query = this.#prepare(entry, keys, true);
+    const query = this.#prepare(entry, keys);
     if (!cached) entry.prefix[keys] = query;
     return query;
   }
@@ -373,8 +361,8 @@ export class Reader implements Disposable {
     this.#tables.get(family)?.delete(table);
   }
 
-  #prepare(entry: TableEntry, keys: number, bigInts: boolean): Query {
-    return prepareQuery(this.#checkOpen(), lookupSql(entry, keys), bigInts);
+  #prepare(entry: TableEntry, keys: number): Query {
+    return prepareQuery(this.#checkOpen(), lookupSql(entry, keys));
   }
 
   /** When the table's definition changed since `entry` was read, forgets the entry. */

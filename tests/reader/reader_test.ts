@@ -260,6 +260,11 @@ Deno.test("integers beyond 2^53 are exact bigints, safe ones stay numbers", asyn
     { id: 2, n: 9223372036854775807n, r: 2 },
     { id: 3, n: 9007199254740991, r: -0.25 },
   ]);
+  assert.deepStrictEqual(ldb.reader.getRowByKey("myfamily", "counts", 1), {
+    id: 1,
+    n: -9223372036854775808n,
+    r: 1.5,
+  });
   assert.deepStrictEqual(ldb.reader.getRowByKey("myfamily", "counts", 2), {
     id: 2,
     n: 9223372036854775807n,

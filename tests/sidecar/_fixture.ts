@@ -51,7 +51,7 @@ export function populatedLdb(): LdbTestUtil {
       rows: [
         [1, "<ada> & co", new Uint8Array([0xde, 0xad, 0xbe, 0xef]), 1.5],
         [9007199254740993n, "big", null, null],
-        [-9223372036854775807n, "min", new Uint8Array(), 1e21],
+        [-9223372036854775808n, "min", new Uint8Array(), 1e21],
       ],
     });
     ldb.createTable({

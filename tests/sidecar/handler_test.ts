@@ -43,8 +43,8 @@ Deno.test("get-row-by-key keeps 64-bit integers exact in keys and values", async
       '{"data":null,"id":9007199254740993,"name":"big","score":null}\n',
     ],
     [
-      '{"Key":[{"Value":-9223372036854775807}]}',
-      '{"data":"","id":-9223372036854775807,"name":"min","score":1e+21}\n',
+      '{"Key":[{"Value":-9223372036854775808}]}',
+      '{"data":"","id":-9223372036854775808,"name":"min","score":1e+21}\n',
     ],
   ];
   for (const [body, expected] of cases) {
