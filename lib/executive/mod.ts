@@ -15,28 +15,12 @@ import { Ledger } from "./ledger.ts";
 import { Limiter } from "./limiter.ts";
 import { ExecutiveMetrics } from "./metrics.ts";
 import { createExecutiveHandler } from "./routes.ts";
+import type { RunningService } from "../service.ts";
 import { TableMetaCache } from "./table_meta.ts";
 
 export { EXECUTIVE_DEFAULTS, type ExecutiveConfig, resolveExecutiveConfig } from "./config.ts";
 export { hashSecret, initialCookie } from "./secrets.ts";
-
-/**
- * A running service (contract shared by every ctlstore service).
- *
- * @example
- * ```ts
- * const service: RunningService = await startExecutive({ bind: "127.0.0.1:0", ctldb: "sqlite:c.db" });
- * await service.stop();
- * ```
- */
-export interface RunningService {
-  /** The bound HTTP address. */
-  readonly address?: { hostname: string; port: number };
-  /** Drains HTTP, stops background work, closes the ctldb (when it opened it). */
-  stop(): Promise<void>;
-  /** Resolves once the service has stopped. */
-  readonly finished: Promise<void>;
-}
+export type { RunningService } from "../service.ts";
 
 /**
  * Starts an executive.

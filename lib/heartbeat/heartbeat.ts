@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { RunningService } from "../service.ts";
 import {
   ExecutiveClient,
   ExecutiveError,
@@ -57,14 +58,11 @@ export interface HeartbeatConfig {
   clock?: () => bigint;
 }
 
-/** A running heartbeat (a `RunningService`). */
-export interface RunningHeartbeat {
-  /** The metrics listener's address, when `metricsBind` was set. */
-  readonly address?: { hostname: string; port: number };
-  /** Stops the schedule and waits for an in-flight write to end. */
-  stop(): Promise<void>;
-  /** Resolves once stopped. */
-  readonly finished: Promise<void>;
+/**
+ * A running heartbeat; `address` is the metrics listener's, when `metricsBind` was set, and
+ * `stop()` waits for an in-flight write to end.
+ */
+export interface RunningHeartbeat extends RunningService {
   /** The registry holding `heartbeat-errors`. */
   readonly registry: Registry;
   /** Successful writes so far. */

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { RunningService } from "../service.ts";
 import type { RunningServer } from "../http/mod.ts";
 import { silentLogger } from "../log/mod.ts";
 import { createRegistry, type Registry } from "../metrics/mod.ts";
@@ -22,7 +23,7 @@ export interface MultiReflectorConfig extends Omit<ReflectorConfig, "ldbPath" | 
 }
 
 /** Running reflectors sharing one process. */
-export interface RunningMultiReflector {
+export interface RunningMultiReflector extends RunningService {
   /** One reflector per LDB path, in order. */
   readonly reflectors: readonly RunningReflector[];
   /** The shared metrics registry. */

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import type { RunningService } from "../service.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { RunningServer } from "../http/mod.ts";
 import { getLdbLastUpdate } from "../ldb/mod.ts";
@@ -35,7 +36,7 @@ import { type ReflectorMetrics, reflectorMetrics } from "./metrics.ts";
 import { WalCheckpointer } from "./wal_checkpointer.ts";
 
 /** A started reflector. */
-export interface RunningReflector {
+export interface RunningReflector extends RunningService {
   /** Reflector ID (`<basename(ldb)>-<index>`), the `id` label of its metrics. */
   readonly id: string;
   /** The LDB file it writes. */

@@ -5,6 +5,7 @@
  * @module
  */
 import { startServer } from "../http/mod.ts";
+import type { RunningService } from "../service.ts";
 import { type Logger, silentLogger } from "../log/mod.ts";
 import type { Registry } from "../metrics/mod.ts";
 import { defaultLdbPath, Reader } from "../reader/mod.ts";
@@ -31,14 +32,10 @@ export interface SidecarConfig {
   signal?: AbortSignal;
 }
 
-/** A running sidecar (a `RunningService`). */
-export interface RunningSidecar {
+/** A running sidecar; `stop()` lets in-flight requests finish and closes the reader. */
+export interface RunningSidecar extends RunningService {
   /** The bound address (the real port when port 0 was asked for). */
   readonly address: { hostname: string; port: number };
-  /** Stops accepting connections, lets in-flight requests finish, closes the reader. */
-  stop(): Promise<void>;
-  /** Resolves once stopped. */
-  readonly finished: Promise<void>;
   /** The metrics registry served at `/metrics`. */
   readonly registry: Registry;
 }

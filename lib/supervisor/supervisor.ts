@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { RunningService } from "../service.ts";
 import { dirname } from "node:path";
 import { Router, type RunningServer, startServer } from "../http/mod.ts";
 import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
@@ -46,7 +47,7 @@ export interface SupervisorConfig {
 }
 
 /** A running supervisor. */
-export interface RunningSupervisor {
+export interface RunningSupervisor extends RunningService {
   /** The metrics server's address, when one was asked for. */
   readonly address?: { hostname: string; port: number };
   /** The embedded reflector. */

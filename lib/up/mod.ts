@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { RunningService } from "../service.ts";
 import { join, resolve } from "node:path";
 import { startExecutive } from "../executive/mod.ts";
 import { startHeartbeat } from "../heartbeat/mod.ts";
@@ -45,7 +46,7 @@ export interface UpPaths {
 }
 
 /** A running `ctlstore up`. */
-export interface RunningUp {
+export interface RunningUp extends RunningService {
   readonly paths: UpPaths;
   /** Base URL of the executive, e.g. `http://127.0.0.1:3000`. */
   readonly executiveUrl: string;
