@@ -91,6 +91,12 @@ export const REFLECTOR_FLAGS = {
     type: "string",
     help: "address to serve Prometheus /metrics and /healthz on (empty: not served)",
   },
+  "catch-up-commit-interval": {
+    type: "duration",
+    help: "while catching up, commit the LDB transaction at the first ledger-transaction " +
+      "boundary after this long (larger: faster replay; smaller: readers see progress sooner)",
+    default: "200ms",
+  },
   "wal-poll-interval": {
     type: "duration",
     help: "how often the WAL size is checked and, above the threshold, checkpointed " +
@@ -177,6 +183,7 @@ export function reflectorConfigFromFlags(
     maxHealthyLatencyMs: values["ledger-latency.max-healty-latency"],
     ledgerLatencyPollIntervalMs: values["ledger-latency.poll-interval"],
     metricsBind: values["metrics-bind"],
+    maxBatchMs: values["catch-up-commit-interval"],
     walPollIntervalMs: values["wal-poll-interval"],
     walCheckpointThresholdSize: values["wal-checkpoint-threshold-size"],
     walCheckpointType: type,

@@ -92,15 +92,16 @@ export function collectingLogger(): { logger: Logger; lines: string[] } {
   return { logger: createLogger("reflector", { debug: true, write: (l) => lines.push(l) }), lines };
 }
 
-/** Polls `check` every 20 ms until it returns true; fails after `timeoutMs`. */
+/** Polls `check` every `pollMs` until it returns true; fails after `timeoutMs`. */
 export async function eventually(
   what: string,
   check: () => boolean | Promise<boolean>,
   timeoutMs = 15_000,
+  pollMs = 20,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }

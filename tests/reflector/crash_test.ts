@@ -37,7 +37,7 @@ mysqlTest(
         "reflector",
         ...["-ldb-path", ldbPath, "-upstream-driver", "mysql", "-upstream-dsn", db.dsn],
         ...["-query-block-size", "4", "-poll-interval", "50ms", "-changelog-path", changelogPath],
-        ...["-changelog-size", String(1 << 30)],
+        ...["-changelog-size", String(1 << 30), "-catch-up-commit-interval", "5ms"],
       ];
       let kills = 0;
       let progressed = 0;
@@ -45,12 +45,14 @@ mysqlTest(
       for (let attempt = 0; kills < 20 && attempt < 80; attempt++) {
         await using cli = await spawnCli(args, { waitFor: "reflector started", killAfterMs: 1 });
         // Let it commit at least once (so every run makes progress), then kill it at a random
-        // moment of the next batch.
+        // moment of the next few batches: short, so that a fast machine cannot catch up first.
         await eventually(
           "a commit",
           () => ldbSeq(ldbPath) > previous || ldbSeq(ldbPath) === maxSeq,
+          15_000,
+          1,
         );
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 150));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10));
         cli.kill("SIGKILL");
         await cli.status;
         const seq = ldbSeq(ldbPath);
