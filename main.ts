@@ -53,6 +53,9 @@ export async function main(
       console.log(commandHelp(command, prefix));
       return 0;
     }
+    if (command.args === undefined && parsed.positionals.length > 0) {
+      throw new FlagError(`unexpected argument: ${parsed.positionals[0]}`);
+    }
     return (await command.run(parsed.values, parsed.positionals)) ?? 0;
   } catch (error) {
     if (error instanceof FlagError) {

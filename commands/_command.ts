@@ -11,7 +11,10 @@ export interface Command<S extends FlagSpecs = FlagSpecs> {
   name: string;
   /** One line for `ctlstore --help`. */
   summary: string;
-  /** Positional arguments in the usage line, e.g. `<name>`. */
+  /**
+   * Positional arguments in the usage line, e.g. `<name>`. Without it the command takes none,
+   * and `main.ts` refuses any given (`unexpected argument: <arg>`).
+   */
   args?: string;
   /** Longer text printed by `<command> --help` above the flags. */
   description?: string;

@@ -4,11 +4,22 @@
  *
  * @module
  */
-import { LdbNotFoundError, Reader, ReaderError } from "../lib/mod.ts";
+import { DEFAULT_LDB_DIR, LdbNotFoundError, Reader, ReaderError } from "../lib/mod.ts";
+import type { FlagSpecs } from "../lib/flags/mod.ts";
 import { CliError } from "./_command.ts";
 
-/** The LDB path of the admin commands' `-l/--ldb` flag when not given. */
-export const DEFAULT_LDB_PATH = "/var/spool/ctlstore/ldb.db";
+/**
+ * `-l/--ldb` of `read-keys` and `read-seq`: the LDB file, by default `ldb.db` in
+ * `/var/spool/ctlstore/` (like the original CLI, not moved by `CTLSTORE_PATH`).
+ */
+export const LDB_FLAG = {
+  ldb: {
+    type: "string",
+    short: "l",
+    help: "path to the LDB file",
+    default: `${DEFAULT_LDB_DIR}ldb.db`,
+  },
+} as const satisfies FlagSpecs;
 
 /**
  * Opens a reader, or fails with one line (`<prefix><error>`).

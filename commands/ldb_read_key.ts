@@ -14,11 +14,18 @@ import {
 import { CliError, defineCommand } from "./_command.ts";
 import { openReader, readerCall } from "./_ldb.ts";
 
+const KEY_OBJECT_FIELDS = new Set(["value", "binary"]);
+
 /**
  * Turns `-key-json` into key parts: a JSON array of scalars, or of `{"Binary": "<base64>"}` /
  * `{"Value": <scalar>}` objects as in sidecar requests (names matched case-insensitively).
+ *
+ * @example
+ * ```ts
+ * parseKeyJson('["a", {"Binary": "AQI="}, 42]'); // ["a", Uint8Array [1, 2], 42]
+ * ```
  */
-export function parseKeyJson(text: string): KeyPart[] {
+function parseKeyJson(text: string): KeyPart[] {
   let parsed: unknown;
   try {
     parsed = parseJsonExact(text);
@@ -28,6 +35,11 @@ export function parseKeyJson(text: string): KeyPart[] {
   if (!Array.isArray(parsed)) throw new CliError("invalid -key-json: expected a JSON array");
   return parsed.map((item: unknown, i) => {
     if (item === null || typeof item !== "object") return item as KeyPart;
+    if (Array.isArray(item)) throw new CliError(`invalid -key-json: key #${i} is not a scalar`);
+    const unknown = Object.keys(item).find((k) => !KEY_OBJECT_FIELDS.has(k.toLowerCase()));
+    if (unknown !== undefined) {
+      throw new CliError(`invalid -key-json: key #${i} has an unknown field '${unknown}'`);
+    }
     const fields = new Map(Object.entries(item).map(([k, v]) => [k.toLowerCase(), v]));
     const binary = fields.get("binary");
     if (binary !== undefined && binary !== null) {

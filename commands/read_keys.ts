@@ -8,7 +8,7 @@
 import type { KeyPart, TableInfo } from "../lib/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
 import { FAMILY_FLAG, formatTable, required, TABLE_FLAG } from "./_admin.ts";
-import { DEFAULT_LDB_PATH, openReader, readerCall } from "./_ldb.ts";
+import { LDB_FLAG, openReader, readerCall } from "./_ldb.ts";
 
 const HEX_KEY = /^0x[0-9a-fA-F]*$/;
 const INTEGER_TEXT = /^[+-]?\d+$/;
@@ -17,12 +17,12 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
  * Turns command-line keys into key parts: `0x…` is hex bytes, digits for an integer key
  * column are a number (bigint beyond 2^53), anything else a string.
  */
-export function parseKeys(args: string[], info: TableInfo): KeyPart[] {
+function parseKeys(args: string[], info: TableInfo): KeyPart[] {
   return args.map((arg, i) => {
     if (HEX_KEY.test(arg)) {
       const hex = arg.slice(2);
       if (hex.length % 2 !== 0) throw new CliError(`invalid key '${arg}': odd length hex string`);
-      return Uint8Array.from(hex.match(/../g) ?? [], (byte) => parseInt(byte, 16));
+      return Uint8Array.fromHex(hex);
     }
     if (info.keyColumns[i]?.fieldType === "integer" && INTEGER_TEXT.test(arg)) {
       const value = BigInt(arg);
@@ -33,7 +33,7 @@ export function parseKeys(args: string[], info: TableInfo): KeyPart[] {
 }
 
 /** Go's `%v` of a float64: shortest digits, exponent form below 1e-4 and from 1e6 (`1e+06`). */
-function formatGoFloat(value: number): string {
+function formatFloatV(value: number): string {
   if (Number.isNaN(value)) return "NaN";
   if (!Number.isFinite(value)) return value > 0 ? "+Inf" : "-Inf";
   if (value === 0) return Object.is(value, -0) ? "-0" : "0";
@@ -45,13 +45,13 @@ function formatGoFloat(value: number): string {
 }
 
 /** A value as the original prints it: Go `%v`, bytes as `0x<hex>`. */
-export function formatValue(value: unknown, decimal: boolean): string {
+function formatValue(value: unknown, decimal: boolean): string {
   if (value === null || value === undefined) return "<nil>";
   if (value instanceof Uint8Array) {
-    return "0x" + Array.from(value, (b) => b.toString(16).padStart(2, "0")).join("");
+    return "0x" + value.toHex();
   }
   if (typeof value === "number") {
-    return Number.isInteger(value) && !decimal ? String(value) : formatGoFloat(value);
+    return Number.isInteger(value) && !decimal ? String(value) : formatFloatV(value);
   }
   return String(value);
 }
@@ -65,7 +65,7 @@ export const readKeysCommand = defineCommand({
     "sorted by name. Keys matching ^0x[0-9a-fA-F]*$ are hex bytes, others strings (digits for an " +
     "integer key column are numbers). Put '--' before keys starting with '-'.",
   flags: {
-    ldb: { type: "string", short: "l", help: "path to the LDB file", default: DEFAULT_LDB_PATH },
+    ...LDB_FLAG,
     ...FAMILY_FLAG,
     ...TABLE_FLAG,
     quiet: { type: "bool", short: "q", help: "omit the header line" },

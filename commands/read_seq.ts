@@ -5,15 +5,13 @@
  * @module
  */
 import { defineCommand } from "./_command.ts";
-import { DEFAULT_LDB_PATH, openReader, readerCall } from "./_ldb.ts";
+import { LDB_FLAG, openReader, readerCall } from "./_ldb.ts";
 
 /** The `read-seq` command. */
 export const readSeqCommand = defineCommand({
   name: "read-seq",
   summary: "print the last ledger sequence applied to a local LDB",
-  flags: {
-    ldb: { type: "string", short: "l", help: "path to the LDB file", default: DEFAULT_LDB_PATH },
-  },
+  flags: LDB_FLAG,
   run(values) {
     using reader = openReader(values.ldb);
     console.log(String(readerCall(() => reader.getLastSequence())));

@@ -51,6 +51,7 @@ export function formatGoDuration(ms: number): string {
   if (ms === 0) return "0s";
   const sign = ms < 0 ? "-" : "";
   let rest = Math.abs(ms);
+  if (rest < 0.001) return `${sign}${trimNumber(rest * 1e6)}ns`;
   if (rest < 1) return `${sign}${trimNumber(rest * 1000)}µs`;
   if (rest < 1000) return `${sign}${trimNumber(rest)}ms`;
   const hours = Math.floor(rest / 3_600_000);

@@ -17,7 +17,10 @@ export interface FlagSpec {
   type: FlagType;
   /** One-line help text. */
   help: string;
-  /** Default as it would be typed on the command line (`"30s"`, `"100"`). */
+  /**
+   * Default as it would be typed on the command line (`"30s"`, `"100"`); without one, the
+   * type's zero value (`""`, `false`, `0`, `[]`).
+   */
   default?: string;
   /** Fails with `invalid value passed to <name>: zero value` when empty or zero. */
   required?: boolean;
@@ -68,6 +71,17 @@ export function envName(flag: string): string {
   return "CTLSTORE_" + flag.replace(/[.-]/g, "_").toUpperCase();
 }
 
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const ZERO: { [T in FlagType]: ValueOf<T> } = {
+  string: "",
+  bool: false,
+  int: 0,
+  float: 0,
+  duration: 0,
+  list: [],
+};
+
 function convert(name: string, spec: FlagSpec, raw: string): string | number | boolean | string[] {
   const text = raw.trim();
   switch (spec.type) {
@@ -79,14 +93,16 @@ function convert(name: string, spec: FlagSpec, raw: string): string | number | b
       if (["false", "0", "f", "no", "n", "off", ""].includes(lower)) return false;
       throw new FlagError(`invalid boolean value "${raw}" for flag -${name}`);
     }
-    case "int":
-      if (!/^[+-]?\d+$/.test(text)) {
+    case "int": {
+      const value = Number(text);
+      if (!INTEGER.test(text) || !Number.isSafeInteger(value)) {
         throw new FlagError(`invalid integer value "${raw}" for flag -${name}`);
       }
-      return Number(text);
+      return value;
+    }
     case "float": {
       const value = Number(text);
-      if (text === "" || !Number.isFinite(value)) {
+      if (!DECIMAL.test(text) || !Number.isFinite(value)) {
         throw new FlagError(`invalid number value "${raw}" for flag -${name}`);
       }
       return value;
@@ -177,7 +193,11 @@ export function parseFlags<S extends FlagSpecs>(
     const envValue = env[spec.env ?? envName(name)];
     let value = given.get(name);
     if (value === undefined && envValue !== undefined) value = convert(name, spec, envValue);
-    if (value === undefined) value = convert(name, spec, spec.default ?? "");
+    if (value === undefined) {
+      value = spec.default === undefined
+        ? structuredClone(ZERO[spec.type])
+        : convert(name, spec, spec.default);
+    }
     if (spec.required && !help && isZero(value)) {
       throw new FlagError(`invalid value passed to ${name}: zero value`);
     }

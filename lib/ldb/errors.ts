@@ -10,10 +10,10 @@
  *
  * @example Tell a missing LDB from other failures
  * ```ts
- * import { LdbNotFoundError, openLdbForRead } from "./mod.ts";
+ * import { LdbNotFoundError, Reader } from "@ctlstore/ctlstore";
  *
  * try {
- *   openLdbForRead("/nonexistent/ldb.db");
+ *   Reader.open("/nonexistent/ldb.db");
  * } catch (e) {
  *   if (e instanceof LdbNotFoundError) console.log(e.message); // no LDB found at /nonexistent/ldb.db
  * }

@@ -31,7 +31,8 @@ export function setLdbLastUpdate(db: DatabaseSync, at: Date): void {
 
 /**
  * Reads the leader timestamp of the last applied statement, accepting every layout the
- * original accepts (see {@linkcode parseLdbTimestamp}); an integer is taken as Unix seconds.
+ * original accepts (see {@linkcode parseLdbTimestamp}); an integer is Unix seconds, or Unix
+ * milliseconds beyond ±10^12, as the Go SQLite driver reads it.
  *
  * @param db An LDB connection.
  * @returns The instant, or `undefined` when no statement was applied yet (no row, or no table).
@@ -57,7 +58,9 @@ export function getLdbLastUpdate(db: DatabaseSync): Date | undefined {
   const value = row.timestamp;
   if (typeof value === "string") return parseLdbTimestamp(value);
   if (typeof value === "number" || typeof value === "bigint") {
-    return new Date(Number(value) * 1000);
+    // As the Go SQLite driver: 13 digits are too many for seconds, so they are milliseconds.
+    const n = Number(value);
+    return new Date(Math.abs(n) > 1e12 ? n : n * 1000);
   }
   throw new RangeError(`invalid LDB timestamp of type ${typeof value}`);
 }

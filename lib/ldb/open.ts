@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { LdbNotFoundError } from "./errors.ts";
 
@@ -87,6 +87,7 @@ export function openLdbForWrite(path: string, options: OpenLdbForWriteOptions = 
  * @param path The LDB file.
  * @returns The connection; the caller closes it.
  * @throws {LdbNotFoundError} When the file does not exist.
+ * @throws {Error} `cannot read LDB at <path>: <reason>` when it is a directory or not a database.
  *
  * @example Read the sequence of an LDB
  * ```ts
@@ -99,14 +100,18 @@ export function openLdbForWrite(path: string, options: OpenLdbForWriteOptions = 
  */
 export function openLdbForRead(path: string): DatabaseSync {
   if (!existsSync(path)) throw new LdbNotFoundError(path);
+  if (statSync(path).isDirectory()) throw new Error(`cannot read LDB at ${path}: is a directory`);
   const db = new DatabaseSync(path, { readOnly: true });
   try {
     db.exec("PRAGMA wal_autocheckpoint = 0");
     db.exec(`PRAGMA busy_timeout = ${DEFAULT_BUSY_TIMEOUT_MS}`);
+    // Reads the header now, so a file that is not a database fails here, naming its path.
+    db.prepare("PRAGMA schema_version").get();
     return db;
   } catch (e) {
     db.close();
-    throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    throw new Error(`cannot read LDB at ${path}: ${message}`, { cause: e });
   }
 }
 

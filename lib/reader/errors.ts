@@ -16,6 +16,15 @@
  * - `no-ledger-updates`: nothing was applied yet (`no ledger updates have been received yet`);
  * - `query-failed`: SQLite failed the query;
  * - `closed`: the reader was closed.
+ *
+ * @example Map a code to an HTTP status
+ * ```ts
+ * import type { ReaderErrorCode } from "@ctlstore/ctlstore";
+ *
+ * function status(code: ReaderErrorCode): number {
+ *   return code === "table-not-found" ? 404 : code === "bad-key" ? 400 : 500;
+ * }
+ * ```
  */
 export type ReaderErrorCode =
   | "bad-name"

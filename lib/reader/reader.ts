@@ -192,7 +192,6 @@ export class Reader implements Disposable {
       query = this.#prefixQuery(entry, parts.length);
     }
     const values = bindable(entry, parts);
-    query.busy = true;
     return this.#iterate<T>(family, table, parts, entry, query, values);
   }
 
@@ -204,6 +203,10 @@ export class Reader implements Disposable {
     query: Query,
     values: readonly SQLInputValue[],
   ): Generator<T, void, undefined> {
+    // The statement is claimed when iteration starts, so an iterator never started holds
+    // nothing; one started meanwhile by another iterator is not shared.
+    if (query.busy) query = this.#prepare(entry, parts.length);
+    query.busy = true;
     let any = false;
     try {
       for (const result of query.statement.iterate(...values)) {
@@ -221,7 +224,8 @@ export class Reader implements Disposable {
 
   /**
    * Validates the key count and returns the prefix query (integers read as bigint): the
-   * cached one, or a new one while the cached one serves an unfinished iteration.
+   * cached one, or a new one while the cached one serves an unfinished iteration. The
+   * iteration claims it when it starts.
    */
   #prefixQuery(entry: TableEntry, keys: number): Query {
     if (keys > entry.keyCount) {
@@ -338,7 +342,19 @@ export class Reader implements Disposable {
     this.#db.close();
   }
 
-  /** Closes the reader (for `using`). */
+  /**
+   * Closes the reader (for `using`).
+   *
+   * @example
+   * ```ts
+   * import { Reader } from "@ctlstore/ctlstore";
+   *
+   * {
+   *   using reader = Reader.open();
+   *   reader.getRowByKey("accounts", "users", 42);
+   * } // closed here
+   * ```
+   */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -29,7 +29,19 @@ import type { KeyArgs, Row } from "./types.ts";
  */
 export const ROTATION_PERIODS: readonly number[] = Object.freeze([30, 20, 15, 10, 6]);
 
-/** Options of {@linkcode RotatingReader.open}. */
+/**
+ * Options of {@linkcode RotatingReader.open}.
+ *
+ * @example Log failed reopens
+ * ```ts
+ * import { RotatingReader, type RotatingReaderOptions } from "@ctlstore/ctlstore";
+ *
+ * const options: RotatingReaderOptions = {
+ *   onError: (error, path) => console.warn(`cannot reopen ${path}:`, error),
+ * };
+ * const reader = RotatingReader.open(["/data/ldb.db", "/data/ldb-2.db"], 30, options);
+ * ```
+ */
 export interface RotatingReaderOptions {
   /** Called when reopening an LDB fails; the old connection keeps serving and the reopen is retried next minute. */
   onError?: (error: unknown, path: string) => void;
@@ -43,7 +55,17 @@ interface Use {
   released: boolean;
 }
 
-/** Counters of a {@linkcode RotatingReader}. */
+/**
+ * Counters of a {@linkcode RotatingReader}.
+ *
+ * @example Report the counters
+ * ```ts
+ * import { RotatingReader, type RotatingReaderStats } from "@ctlstore/ctlstore";
+ *
+ * const stats: RotatingReaderStats = RotatingReader.openDefault(2, 30).stats;
+ * console.log(stats.rotations, stats.reopenFailures);
+ * ```
+ */
 export interface RotatingReaderStats {
   /** How many times the active LDB changed. */
   readonly rotations: number;
@@ -165,12 +187,31 @@ export class RotatingReader implements Disposable {
     return RotatingReader.open(rotatingLdbPaths(count), periodMinutes, options);
   }
 
-  /** The index in {@linkcode RotatingReader.paths} of the LDB serving reads. */
+  /**
+   * The index in {@linkcode RotatingReader.paths} of the LDB serving reads.
+   *
+   * @example
+   * ```ts
+   * import { RotatingReader } from "@ctlstore/ctlstore";
+   *
+   * const reader = RotatingReader.openDefault(2, 30);
+   * console.log(reader.paths[reader.activeIndex]);
+   * ```
+   */
   get activeIndex(): number {
     return this.#active;
   }
 
-  /** Rotation and reopen-failure counts. */
+  /**
+   * Rotation and reopen-failure counts.
+   *
+   * @example
+   * ```ts
+   * import { RotatingReader } from "@ctlstore/ctlstore";
+   *
+   * console.log(RotatingReader.openDefault(2, 30).stats.rotations); // 0
+   * ```
+   */
   get stats(): RotatingReaderStats {
     return { rotations: this.#rotations, reopenFailures: this.#reopenFailures };
   }
@@ -292,7 +333,19 @@ export class RotatingReader implements Disposable {
     for (const reader of this.#readers) this.#retire(reader);
   }
 
-  /** Closes the reader (for `using`). */
+  /**
+   * Closes the reader (for `using`).
+   *
+   * @example
+   * ```ts
+   * import { RotatingReader } from "@ctlstore/ctlstore";
+   *
+   * {
+   *   using reader = RotatingReader.openDefault(2, 30);
+   *   reader.getRowByKey("accounts", "users", 42);
+   * } // closed here
+   * ```
+   */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { openLdbForWrite, setLdbLastUpdate } from "../ldb/mod.ts";
 import {
   checkKeyFields,
@@ -214,6 +214,7 @@ export class LdbTestUtil implements Disposable {
       const type = fieldTypeOfColumn(c.type);
       return [c.name, type === "binary" || type === "bytestring"];
     }));
+    const statements = new Map<string, StatementSync>();
     this.db.exec("BEGIN");
     try {
       for (const row of rows) {
@@ -222,7 +223,9 @@ export class LdbTestUtil implements Disposable {
         const sql = `INSERT INTO ${quoteIdentifier(name)} (${
           names.map(quoteIdentifier).join(", ")
         }) VALUES (${names.map(() => "?").join(", ")})`;
-        this.db.prepare(sql).run(...values.map((v, i) => bindValue(v, binary.get(names[i]!)!)));
+        let insert = statements.get(sql);
+        if (!insert) statements.set(sql, insert = this.db.prepare(sql));
+        insert.run(...values.map((v, i) => bindValue(v, binary.get(names[i]!) ?? false)));
       }
       setLdbLastUpdate(this.db, new Date());
       this.db.exec("COMMIT");
@@ -291,7 +294,19 @@ export class LdbTestUtil implements Disposable {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Closes the utility (for `using`). */
+  /**
+   * Closes the utility and removes its files (for `using`).
+   *
+   * @example
+   * ```ts
+   * import { LdbTestUtil } from "@ctlstore/ctlstore";
+   *
+   * {
+   *   using ldb = LdbTestUtil.create();
+   *   ldb.openReader().ping();
+   * } // closed and removed here
+   * ```
+   */
   [Symbol.dispose](): void {
     this.close();
   }

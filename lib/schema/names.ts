@@ -14,10 +14,11 @@
  *
  * @example Tell a bad name from other failures
  * ```ts
- * import { NameError, normalizeFamilyName } from "./names.ts";
+ * import { LdbTestUtil, NameError } from "@ctlstore/ctlstore";
  *
+ * using ldb = LdbTestUtil.create();
  * try {
- *   normalizeFamilyName("a");
+ *   ldb.createTable({ family: "a", name: "users", fields: [["id", "integer"]], keyFields: ["id"] });
  * } catch (e) {
  *   if (e instanceof NameError) console.log(e.message); // Family names must be at least 3 characters
  * }

@@ -11,13 +11,29 @@ import type { FieldDef } from "./sql_gen.ts";
 /**
  * A table definition that breaks the rules; the message is the original's text.
  *
- * @example
+ * @example Report a bad table definition
  * ```ts
- * throw new TableDefinitionError("table must have at least one key field");
+ * import { LdbTestUtil, TableDefinitionError } from "@ctlstore/ctlstore";
+ *
+ * using ldb = LdbTestUtil.create();
+ * try {
+ *   ldb.createTable({
+ *     family: "games",
+ *     name: "scores",
+ *     fields: [["score", "decimal"]],
+ *     keyFields: ["score"],
+ *   });
+ * } catch (e) {
+ *   if (e instanceof TableDefinitionError) console.log(e.message); // Fields of type 'decimal' cannot be a key field
+ * }
  * ```
  */
 export class TableDefinitionError extends Error {
-  /** @param message The original's text. */
+  /**
+   * Creates the error.
+   *
+   * @param message The original's text.
+   */
   constructor(message: string) {
     super(message);
     this.name = "TableDefinitionError";

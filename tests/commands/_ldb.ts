@@ -1,10 +1,10 @@
 /**
- * Runs `ctlstore <args>` as a subprocess for the LDB command tests.
+ * Runs `ctlstore <args>` to completion, for tests of one-shot commands (the LDB commands and
+ * the CLI frame).
  *
  * @module
  */
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { spawnCli } from "../_helpers/process.ts";
 
 /** The output of one finished CLI run. */
 export interface RunResult {
@@ -13,13 +13,9 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `deno run -A main.ts <args>` to completion. */
+/** Runs `deno run -A main.ts <args>` and waits for it to exit. */
 export async function runCli(args: string[]): Promise<RunResult> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  await using cli = await spawnCli(args);
+  const { code } = await cli.status;
+  return { code, stdout: cli.stdout(), stderr: cli.stderr() };
 }

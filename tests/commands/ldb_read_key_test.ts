@@ -37,7 +37,7 @@ Deno.test("ldb-read-key prints a row as Go JSON with sorted keys, base64 and exa
   }
 });
 
-Deno.test("ldb-read-key fails with one line for absent rows, bad keys and a missing LDB", async () => {
+Deno.test("ldb-read-key fails with one line for absent rows, bad keys and unreadable LDBs", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/ldb.db`;
   writeLdb(path, { statements: MYTABLE_STATEMENTS });
@@ -55,6 +55,26 @@ Deno.test("ldb-read-key fails with one line for absent rows, bad keys and a miss
     [
       ["-ldb-path", path, "-table", "mytable", "-key-json", "42"],
       "error: invalid -key-json: expected a JSON array\n",
+    ],
+    [
+      ["-ldb-path", path, "-table", "mytable", "-key-json", "[[1]]"],
+      "error: invalid -key-json: key #0 is not a scalar\n",
+    ],
+    [
+      ["-ldb-path", path, "-table", "mytable", "-key-json", '[{"Vaule": 1}]'],
+      "error: invalid -key-json: key #0 has an unknown field 'Vaule'\n",
+    ],
+    [
+      ["-ldb-path", path, "-table", "mytable", "-key-json", '[{"Value": {"a": 1}}]'],
+      "error: invalid -key-json: key #0 is not a scalar\n",
+    ],
+    [
+      ["-ldb-path", path, "-table", "mytable", "-key-json", '[{"Binary": "!!"}]'],
+      "error: invalid -key-json: field 'key #0': maybeDecodeBase64: illegal base64 data at input byte 0\n",
+    ],
+    [
+      ["-ldb-path", dir.path, "-table", "mytable", "-key-json", "[1]"],
+      `error: Error opening reader: cannot read LDB at ${dir.path}: is a directory\n`,
     ],
     [
       ["-ldb-path", `${dir.path}/missing.db`, "-table", "mytable", "-key-json", "[1]"],

@@ -30,6 +30,9 @@ Deno.test("durations format like Go's time.Duration.String", () => {
     [5_400_000, "1h30m0s"],
     [250, "250ms"],
     [30_000, "30s"],
+    [0.1, "100µs"],
+    [0.0005, "500ns"],
+    [-1500, "-1.5s"],
   ];
   for (const [ms, text] of cases) assert.equal(formatGoDuration(ms), text, String(ms));
 });

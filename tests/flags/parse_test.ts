@@ -62,6 +62,43 @@ Deno.test("defaults apply when neither flag nor environment is given", () => {
   assert.deepEqual(values["multi-reflector.ldb-paths"], []);
 });
 
+Deno.test("flags without a default take their type's zero value", () => {
+  const specs = {
+    s: { type: "string", help: "" },
+    b: { type: "bool", help: "" },
+    i: { type: "int", help: "" },
+    f: { type: "float", help: "" },
+    d: { type: "duration", help: "" },
+    l: { type: "list", help: "" },
+  } as const satisfies FlagSpecs;
+  assert.deepEqual(parseFlags(specs, [], {}).values, { s: "", b: false, i: 0, f: 0, d: 0, l: [] });
+  parseFlags(specs, [], {}).values.l.push("changed by a caller");
+  assert.deepEqual(parseFlags(specs, [], {}).values.l, []);
+});
+
+Deno.test("a value starting with a dash is taken by a flag that needs one", () => {
+  const { values, positionals } = parseFlags(SPECS, [
+    "-bind",
+    "-",
+    "-poll-interval",
+    "-1s",
+    "-query-block-size",
+    "-5",
+    "-poll-jitter-coefficient=-0.5",
+  ], {});
+  assert.equal(values.bind, "-");
+  assert.equal(values["poll-interval"], -1000);
+  assert.equal(values["query-block-size"], -5);
+  assert.equal(values["poll-jitter-coefficient"], -0.5);
+  assert.deepEqual(positionals, []);
+});
+
+Deno.test("-- ends the flags: everything after it is positional", () => {
+  const { values, positionals } = parseFlags(SPECS, ["-bind=a", "k1", "--", "-debug", "-5"], {});
+  assert.equal(values.debug, false);
+  assert.deepEqual(positionals, ["k1", "-debug", "-5"]);
+});
+
 Deno.test("flag beats environment beats default", () => {
   const env = { CTLSTORE_POLL_INTERVAL: "2s", CTLSTORE_BIND: ":1" };
   assert.equal(parseFlags(SPECS, [], env).values["poll-interval"], 2000);
@@ -91,6 +128,13 @@ Deno.test("lists accept YAML flow syntax and repetition", () => {
     {},
   );
   assert.deepEqual(repeated.values.field, ["id:integer", "n:string"]);
+  const env = { CTLSTORE_MULTI_REFLECTOR_LDB_PATHS: "[/e/ldb.db, '/e/ldb-2.db']" };
+  assert.deepEqual(parseFlags(SPECS, ["-bind=a"], env).values["multi-reflector.ldb-paths"], [
+    "/e/ldb.db",
+    "/e/ldb-2.db",
+  ]);
+  const given = parseFlags(SPECS, ["-bind=a", "-multi-reflector.ldb-paths=/f/ldb.db"], env);
+  assert.deepEqual(given.values["multi-reflector.ldb-paths"], ["/f/ldb.db"]);
 });
 
 Deno.test("short aliases set the long flag", () => {
@@ -108,6 +152,20 @@ Deno.test("mistakes fail with a message naming the flag", () => {
       'invalid integer value "1.5" for flag -query-block-size',
     ],
     [["-bind=a", "-debug=maybe"], 'invalid boolean value "maybe" for flag -debug'],
+    [["-bind="], "invalid value passed to bind: zero value"],
+    [["-bind=a", "-query-block-size="], 'invalid integer value "" for flag -query-block-size'],
+    [
+      ["-bind=a", "-query-block-size=9007199254740993"],
+      'invalid integer value "9007199254740993" for flag -query-block-size',
+    ],
+    [
+      ["-bind=a", "-poll-jitter-coefficient=0x10"],
+      'invalid number value "0x10" for flag -poll-jitter-coefficient',
+    ],
+    [
+      ["-bind=a", "-poll-jitter-coefficient=Infinity"],
+      'invalid number value "Infinity" for flag -poll-jitter-coefficient',
+    ],
   ];
   for (const [args, message] of cases) {
     assert.throws(() => parseFlags(SPECS, args, {}), new FlagError(message), args.join(" "));

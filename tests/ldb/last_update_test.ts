@@ -25,7 +25,7 @@ Deno.test("setLdbLastUpdate stores the reflector's text form in row 'ledger'", a
   }
 });
 
-Deno.test("getLdbLastUpdate reads timestamps stored in every accepted layout", async () => {
+Deno.test("getLdbLastUpdate reads every accepted text layout and Unix seconds or milliseconds", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/ldb.db`;
   const writer = openLdbForWrite(path);
@@ -49,6 +49,14 @@ Deno.test("getLdbLastUpdate reads timestamps stored in every accepted layout", a
     for (const [text, iso] of cases) {
       store.run(text);
       assert.equal(getLdbLastUpdate(reader)?.toISOString(), iso, text);
+    }
+    const numbers: [number, string][] = [
+      [1714566896, "2024-05-01T12:34:56.000Z"],
+      [1714566896500, "2024-05-01T12:34:56.500Z"],
+    ];
+    for (const [unix, iso] of numbers) {
+      store.run(unix);
+      assert.equal(getLdbLastUpdate(reader)?.toISOString(), iso, String(unix));
     }
     store.run("not a time");
     assert.throws(() => getLdbLastUpdate(reader), RangeError);

@@ -48,6 +48,23 @@ Deno.test("openLdbForRead of a missing file throws LdbNotFoundError naming the p
   });
 });
 
+Deno.test("openLdbForRead of a directory or a non-database file fails naming the path", async () => {
+  await using dir = await tempDir();
+  const text = `${dir.path}/notes.txt`;
+  await Deno.writeTextFile(text, "this is not an SQLite database, just some text\n".repeat(20));
+  const cases: [string, string][] = [
+    [dir.path, `cannot read LDB at ${dir.path}: is a directory`],
+    [text, `cannot read LDB at ${text}: file is not a database`],
+  ];
+  for (const [path, message] of cases) {
+    assert.throws(() => openLdbForRead(path), (e) => {
+      assert.ok(!(e instanceof LdbNotFoundError));
+      assert.equal((e as Error).message, message);
+      return true;
+    });
+  }
+});
+
 Deno.test("openLdbForRead is read-only, never checkpoints and waits 5 s for locks", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/ldb.db`;

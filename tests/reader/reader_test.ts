@@ -291,7 +291,7 @@ Deno.test("BLOB values are bytes only in columns declared BLOB or VARBINARY", as
   });
 });
 
-Deno.test("prefix iteration can nest lookups and be abandoned", async () => {
+Deno.test("prefix iterations can nest lookups, be abandoned, wait unstarted or interleave", async () => {
   await using ldb = await fixture(MYTABLE_STATEMENTS);
   const seen: unknown[] = [];
   for (const row of ldb.reader.getRowsByKeyPrefix<{ id: number }>("myfamily", "mytable")) {
@@ -304,6 +304,17 @@ Deno.test("prefix iteration can nest lookups and be abandoned", async () => {
   const pending = ldb.reader.getRowsByKeyPrefix("myfamily", "mytable");
   assert.equal([...ldb.reader.getRowsByKeyPrefix("myfamily", "mytable")].length, 3);
   assert.equal([...pending].length, 3);
+  const first = ldb.reader.getRowsByKeyPrefix<{ id: number }>("myfamily", "mytable");
+  const second = ldb.reader.getRowsByKeyPrefix<{ id: number }>("myfamily", "mytable");
+  const interleaved: unknown[] = [];
+  for (
+    let a = first.next(), b = second.next();
+    !a.done || !b.done;
+    a = first.next(), b = second.next()
+  ) {
+    interleaved.push(a.value?.id, b.value?.id);
+  }
+  assert.deepEqual(interleaved, [1, 1, 2, 2, 9007199254740993n, 9007199254740993n]);
 });
 
 Deno.test("rows written after the reader opened are visible", async () => {
