@@ -25,8 +25,8 @@ export const createTableCommand = defineCommand({
     "Example:\n\n" +
     "  ctlstore create-table --family foo --field name:string --field foo:integer " +
     "--key-field name testtable\n\n" +
-    "Resulting schema:\n\n" +
-    "  CREATE TABLE foo___testtable (name VARCHAR(191), foo INTEGER, PRIMARY KEY(name));\n\n" +
+    "Resulting ledger statement (LDB schema):\n\n" +
+    '  CREATE TABLE foo___testtable ("name" VARCHAR(191), "foo" INTEGER, PRIMARY KEY("name"));\n\n' +
     "Prints 'Table already exists' (exit 0) when it does.",
   flags: {
     ...EXECUTIVE_FLAGS,

@@ -15,7 +15,8 @@ export const executiveCommand = defineCommand({
   name: "executive",
   summary: "run the executive, the HTTP service that writes the ctldb and its DML ledger",
   description:
-    "Creates the ctldb schema where missing. Metrics are served as Prometheus text at GET /metrics;\n" +
+    "Creates the ctldb schema where missing. GET /status always answers 200; GET /healthz answers\n" +
+    "503 while the ctldb is unreachable. Metrics are served as Prometheus text at GET /metrics;\n" +
     "the -dogstatsd.* flags are accepted for compatibility and ignored.",
   flags: {
     bind: { type: "string", help: "HTTP listen address, e.g. 0.0.0.0:3000", required: true },

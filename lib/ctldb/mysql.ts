@@ -180,19 +180,24 @@ class MysqlCtldb implements Ctldb {
   }
 
   async ensureSchema(): Promise<void> {
-    const [row] = await this.query<{ db: string | null; n: number }>(
-      "SELECT DATABASE() AS db, (SELECT COUNT(*) FROM information_schema.tables " +
-        "WHERE table_schema = DATABASE() AND table_name = 'ctlstore_dml_ledger') AS n",
-    );
+    const [row] = await this.query<{ db: string | null }>("SELECT DATABASE() AS db");
     if (row?.db === null || row?.db === undefined) {
       throw new Error("the ctldb DSN names no database");
     }
-    const statements = idempotentStatements(MYSQL_CTLDB_SCHEMA, "mysql");
-    if (row.n === 0) {
-      for (const sql of statements) await this.execDdl(sql);
-    } else {
-      const seed = statements.find((sql) => sql.startsWith("INSERT"));
-      if (seed !== undefined) await this.exec(seed);
+    const existing = new Set(
+      (await this.query<{ name: string }>(
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()",
+      )).map((table) => table.name),
+    );
+    // An existing ctldb keeps its character set and tables (whatever its ledger seq type);
+    // only missing control tables and the lock row are added, so a user without the CREATE
+    // privilege can run the executive on a complete ctldb.
+    const fresh = !existing.has("ctlstore_dml_ledger");
+    for (const sql of idempotentStatements(MYSQL_CTLDB_SCHEMA, "mysql")) {
+      const created = /^CREATE TABLE IF NOT EXISTS (\w+)/.exec(sql)?.[1];
+      if (created !== undefined && existing.has(created)) continue;
+      if (sql.startsWith("ALTER DATABASE") && !fresh) continue;
+      await this.execDdl(sql);
     }
   }
 

@@ -43,7 +43,10 @@ export interface ExecutiveConfig {
   enableDestructiveSchemaChanges?: boolean;
   /** When set, admin routes require `Authorization: Bearer <token>`. */
   adminToken?: string;
-  /** Period of the writer-limit and table-size refreshes in milliseconds (default 1 min). */
+  /**
+   * Period of the writer-limit, table-size and ledger-row-count refreshes in milliseconds
+   * (default 1 min).
+   */
   limitsRefreshMs?: number;
   /** Period of the writer-usage garbage collection in milliseconds (default 1 h). */
   usageGcMs?: number;
@@ -91,6 +94,16 @@ export const EXECUTIVE_DEFAULTS = Object.freeze({
   usageGcMs: 3_600_000,
 });
 
+/** How configuration errors name the settings (after their `ctlstore executive` flags). */
+const DESCRIPTIONS = {
+  handlerTimeoutMs: "handler timeout",
+  limitsRefreshMs: "limits refresh period",
+  usageGcMs: "usage garbage-collection period",
+  maxTableSize: "max table size",
+  warnTableSize: "warn table size",
+  writerLimit: "writer limit",
+} as const;
+
 /**
  * Fills in the defaults of a configuration and checks the values that would make the
  * service misbehave.
@@ -123,14 +136,18 @@ export function resolveExecutiveConfig(config: ExecutiveConfig): ResolvedExecuti
     signal: config.signal,
   };
   for (const key of ["handlerTimeoutMs", "limitsRefreshMs", "usageGcMs"] as const) {
-    if (!(resolved[key] > 0)) throw new RangeError(`${key} must be positive`);
+    if (!(resolved[key] > 0)) {
+      throw new RangeError(`the ${DESCRIPTIONS[key]} must be positive, got ${resolved[key]}`);
+    }
   }
   if (resolved.writerLimitPeriodMs < 1000 || resolved.writerLimitPeriodMs % 1000 !== 0) {
     throw new RangeError("the writer limit period must be a whole number of seconds, at least 1s");
   }
   for (const key of ["maxTableSize", "warnTableSize", "writerLimit"] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 0) {
-      throw new RangeError(`${key} must be a non-negative integer`);
+      throw new RangeError(
+        `the ${DESCRIPTIONS[key]} must be a non-negative integer, got ${resolved[key]}`,
+      );
     }
   }
   return resolved;

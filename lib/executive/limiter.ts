@@ -14,7 +14,7 @@
 import type { Ctldb, CtldbSession } from "../ctldb/mod.ts";
 import { HttpError } from "../http/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import { parseLdbTableName } from "../schema/mod.ts";
+import { PeriodicTasks, reportFailures } from "./background.ts";
 import type { ResolvedExecutiveConfig } from "./config.ts";
 import type { ExecutiveMetrics } from "./metrics.ts";
 
@@ -51,19 +51,17 @@ interface SizeLimit {
  * const limiter = new Limiter(ctldb, config, metrics, logger);
  * await limiter.start();
  * await ctldb.transaction((tx) => limiter.consume(tx, "writer1", 2));
- * limiter.stop();
+ * await limiter.stop();
  * ```
  */
 export class Limiter {
   readonly #db: Ctldb;
   readonly #config: ResolvedExecutiveConfig;
   readonly #metrics: ExecutiveMetrics;
-  readonly #log: Logger;
   #overrides = new Map<string, number>();
   #sizes = new Map<string, number>();
   #tableLimits = new Map<string, SizeLimit>();
-  #timers: ReturnType<typeof setInterval>[] = [];
-  #inFlight = new Set<Promise<unknown>>();
+  readonly #tasks: PeriodicTasks;
 
   /**
    * @param db The ctldb.
@@ -80,7 +78,7 @@ export class Limiter {
     this.#db = db;
     this.#config = config;
     this.#metrics = metrics;
-    this.#log = log;
+    this.#tasks = new PeriodicTasks(reportFailures(metrics, log));
   }
 
   /** Whether table sizes are enforced (MySQL only: SQLite has no `information_schema`). */
@@ -95,28 +93,15 @@ export class Limiter {
   async start(): Promise<void> {
     await this.refreshWriterLimits();
     await this.refreshTableSizes();
-    const every = (ms: number, op: string, fn: () => Promise<unknown>) => {
-      this.#timers.push(setInterval(() => this.#background(op, fn), ms));
-    };
-    every(this.#config.limitsRefreshMs, "update-limits", () => this.refreshWriterLimits());
-    every(this.#config.limitsRefreshMs, "refresh-table-sizer", () => this.refreshTableSizes());
-    every(this.#config.usageGcMs, "limiter-collect-garbage", () => this.collectGarbage());
+    const { limitsRefreshMs, usageGcMs } = this.#config;
+    this.#tasks.every(limitsRefreshMs, "update-limits", () => this.refreshWriterLimits());
+    this.#tasks.every(limitsRefreshMs, "refresh-table-sizer", () => this.refreshTableSizes());
+    this.#tasks.every(usageGcMs, "limiter-collect-garbage", () => this.collectGarbage());
   }
 
   /** Stops the background work and waits for a refresh in progress. */
-  async stop(): Promise<void> {
-    for (const id of this.#timers) clearInterval(id);
-    this.#timers = [];
-    await Promise.allSettled([...this.#inFlight]);
-  }
-
-  #background(op: string, fn: () => Promise<unknown>): void {
-    const task = fn().catch((error) => {
-      this.#metrics.error(op);
-      this.#log.warn(`${op} failed`, { error });
-    });
-    this.#inFlight.add(task);
-    task.finally(() => this.#inFlight.delete(task));
+  stop(): Promise<void> {
+    return this.#tasks.stop();
   }
 
   /** The current rate-limit bucket: unix seconds of the period start. */
@@ -212,11 +197,12 @@ export class Limiter {
     const next = new Map<string, number>();
     this.#metrics.tableSizes.reset();
     for (const row of sizes) {
-      const parsed = parseLdbTableName(row.name);
-      if (!parsed) continue;
+      // `<family>___<table>`, the table starting with a letter: `foo____bar` is `foo_`/`bar`.
+      const parts = /^(.+?)___([a-z].*)$/.exec(row.name);
+      if (!parts) continue;
       const size = Number(row.size ?? 0);
       next.set(row.name, size);
-      this.#metrics.tableSizes.set(parsed, size);
+      this.#metrics.tableSizes.set({ family: parts[1]!, table: parts[2]! }, size);
     }
     this.#sizes = next;
     this.#tableLimits = new Map(

@@ -149,7 +149,8 @@ function display(value: unknown): string {
   return typeof value === "string" ? value : stringifyGoJson(value);
 }
 
-function parseRateLimit(body: unknown): { amount: number; periodMs: number } {
+/** Reads `{"amount", "period"}` and converts it to the stored mutations per minute. */
+function parseRateLimit(body: unknown): { perMinute: number } {
   if (!isObject(body)) throw jsonError("request body must be a JSON object");
   const amount = getField(body, "amount") ?? 0;
   if (typeof amount !== "number" || !Number.isFinite(amount) || amount < 0) {
@@ -171,14 +172,22 @@ function parseRateLimit(body: unknown): { amount: number; periodMs: number } {
   if (!(periodMs > 0) || !Number.isFinite(periodMs)) {
     throw new HttpError(400, `invalid period: '${display(period)}': the period must be positive`);
   }
-  return { amount: Math.trunc(amount), periodMs };
+  const perMinute = roundHalfEven(Math.trunc(amount) * MINUTE_MS / periodMs);
+  if (!Number.isSafeInteger(perMinute)) {
+    throw new HttpError(
+      400,
+      `invalid amount: '${display(amount)}': the rate per minute is too large`,
+    );
+  }
+  return { perMinute };
 }
 
 /**
  * Sets a writer's rate limit from `{"amount": <n>, "period": "1m" | <nanoseconds>}`, stored
  * as rows per minute.
  *
- * @throws {HttpError} 400 for a bad name, amount or period (including 0), 404
+ * @throws {HttpError} 400 for a bad name, amount or period (including 0, or a rate beyond
+ *   2^53 per minute), 404
  *   `no writer with the name '<w>' exists`.
  * @example
  * ```ts
@@ -191,12 +200,12 @@ export async function updateWriterLimit(
   body: unknown,
 ): Promise<void> {
   const writer = validateWriterName(writerName);
-  const { amount, periodMs } = parseRateLimit(body);
+  const { perMinute } = parseRateLimit(body);
   const exists = await ctx.db.query("SELECT writer FROM mutators WHERE writer = ?", [writer]);
   if (exists.length === 0) throw new HttpError(404, `no writer with the name '${writer}' exists`);
   await ctx.db.exec(
     "REPLACE INTO max_writer_rates (writer_name, max_rows_per_minute) VALUES (?, ?)",
-    [writer, roundHalfEven(amount * MINUTE_MS / periodMs)],
+    [writer, perMinute],
   );
   await ctx.limiter.refreshWriterLimits();
 }

@@ -41,6 +41,8 @@ export class ExecutiveMetrics {
   readonly mutations: CounterType<"writer">;
   /** Ledger rows written (statements and markers). */
   readonly ledgerRows: CounterType;
+  /** Rows in the DML ledger, refreshed every minute (an estimate on MySQL). */
+  readonly ledgerRowCount: GaugeType;
   /** Errors by kind (`error` label), as the original's aggregate `errors` counter. */
   readonly errors: CounterType<"error">;
   /** Last measured size of each family table in bytes (MySQL only). */
@@ -74,6 +76,11 @@ export class ExecutiveMetrics {
     this.ledgerRows = new Counter({
       name: name("ledger-rows-written"),
       help: "DML ledger rows written (statements and transaction markers)",
+      registers,
+    });
+    this.ledgerRowCount = new Gauge({
+      name: name("ledger-row-count"),
+      help: "Rows in the DML ledger (InnoDB's estimate on MySQL, the highest seq on SQLite)",
       registers,
     });
     this.errors = new Counter({

@@ -10,8 +10,10 @@ import { openCtldb } from "../ctldb/mod.ts";
 import { startServer } from "../http/mod.ts";
 import { redactDsn } from "../log/mod.ts";
 import { type ExecutiveConfig, resolveExecutiveConfig } from "./config.ts";
+import { PeriodicTasks, reportFailures } from "./background.ts";
 import type { ExecutiveContext } from "./context.ts";
 import { Ledger } from "./ledger.ts";
+import { countLedgerRows } from "./ledger_row_count.ts";
 import { Limiter } from "./limiter.ts";
 import { ExecutiveMetrics } from "./metrics.ts";
 import { createExecutiveHandler } from "./routes.ts";
@@ -49,14 +51,19 @@ export async function startExecutive(config: ExecutiveConfig): Promise<RunningSe
     config: resolved,
   };
   metrics.watchPendingRepairs(() => ctx.ledger.pendingRepairs);
+  const tasks = new PeriodicTasks(reportFailures(metrics, log));
+  const stopRequested = new AbortController();
   let server;
   try {
     await db.ensureSchema();
     await limiter.start();
+    tasks.every(resolved.limitsRefreshMs, "instrument-ledger-row-count", async () => {
+      metrics.ledgerRowCount.set(await countLedgerRows(db));
+    }, { immediately: true });
     log.info(`running with max/warn: ${resolved.maxTableSize} ${resolved.warnTableSize}`);
-    server = await startServer(resolved.bind, createExecutiveHandler(ctx));
+    server = await startServer(resolved.bind, createExecutiveHandler(ctx, stopRequested.signal));
   } catch (error) {
-    await limiter.stop();
+    await Promise.all([limiter.stop(), tasks.stop()]);
     if (ownsDb) await db.close();
     throw error;
   }
@@ -72,8 +79,9 @@ export async function startExecutive(config: ExecutiveConfig): Promise<RunningSe
   let stopping: Promise<void> | undefined;
   const stop = () =>
     stopping ??= (async () => {
+      stopRequested.abort();
       await running.shutdown();
-      await limiter.stop();
+      await Promise.all([limiter.stop(), tasks.stop()]);
       if (ownsDb) await db.close();
       log.info("executive stopped");
     })();

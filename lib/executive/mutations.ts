@@ -63,6 +63,9 @@ interface TableMeta {
 
 const encoder = new TextEncoder();
 
+/** A value for a column the table (as last read) does not have. */
+class UnknownFieldError extends HttpError {}
+
 function tableMeta(table: string, physical: string, info: ColumnInfo[]): TableMeta {
   const columns = info.map((c) => {
     const type = fieldTypeOfColumn(c.columnType);
@@ -87,7 +90,7 @@ function statementOf(meta: TableMeta, entry: MutationEntry): string {
     const name = normalizeFieldName(key);
     if (given.has(name)) throw new HttpError(400, `Field ${name} is given more than once`);
     if (!meta.byName.has(name)) {
-      throw new HttpError(400, `Unknown field ${name} in table ${meta.table}`);
+      throw new UnknownFieldError(400, `Unknown field ${name} in table ${meta.table}`);
     }
     given.set(name, value);
   }
@@ -134,15 +137,26 @@ export async function prepareMutations(
   const family = normalizeFamilyName(familyName);
   const tables = mutations.map((m) => normalizeTableName(m.table));
   const physical = tables.map((t) => ldbTableName(family, t));
-  const info = await ctx.tables.get([...new Set(physical)]);
-  const metas = new Map<string, TableMeta>();
-  for (const [i, name] of physical.entries()) {
-    if (metas.has(name)) continue;
-    const columns = info.get(name);
-    if (!columns) throw new HttpError(404, `Table not found: ${tables[i]}`);
-    metas.set(name, tableMeta(tables[i]!, name, columns));
+  const unique = [...new Set(physical)];
+  const build = (info: Map<string, ColumnInfo[]>) => {
+    const metas = new Map<string, TableMeta>();
+    for (const [i, name] of physical.entries()) {
+      if (metas.has(name)) continue;
+      const columns = info.get(name);
+      if (!columns) throw new HttpError(404, `Table not found: ${tables[i]}`);
+      metas.set(name, tableMeta(tables[i]!, name, columns));
+    }
+    return mutations.map((m, i) => statementOf(metas.get(physical[i]!)!, m));
+  };
+  let statements: string[];
+  try {
+    statements = build(await ctx.tables.get(unique));
+  } catch (e) {
+    if (!(e instanceof UnknownFieldError)) throw e;
+    // The cached columns may predate a field another executive just added: read them again.
+    for (const table of unique) ctx.tables.invalidate(table);
+    statements = build(await ctx.tables.get(unique));
   }
-  const statements = mutations.map((m, i) => statementOf(metas.get(physical[i]!)!, m));
   return { statements, names: tables, tables: physical };
 }
 

@@ -34,6 +34,7 @@ import { parseMutationRequest } from "./mutation_request.ts";
 import { mutate } from "./mutations.ts";
 import { readFamilySchema, readTableSchema } from "./schema_read.ts";
 import { constantTimeEqual } from "./secrets.ts";
+import { sleepResponse } from "./sleep.ts";
 import { addFields, createTable, keyFieldsOf, parseTableBody, unzipFields } from "./tables.ts";
 import { readCookie, registerWriter, writeCookie } from "./writers.ts";
 
@@ -214,6 +215,8 @@ function routeTable(ctx: ExecutiveContext): [string, string, boolean, RouteHandl
 /**
  * Builds the executive's request handler.
  *
+ * @param ctx The executive.
+ * @param stopping Aborted when the executive stops: `GET /sleep` then answers at once.
  * @example
  * ```ts
  * const handler = createExecutiveHandler(ctx);
@@ -222,11 +225,16 @@ function routeTable(ctx: ExecutiveContext): [string, string, boolean, RouteHandl
  */
 export function createExecutiveHandler(
   ctx: ExecutiveContext,
+  stopping: AbortSignal = new AbortController().signal,
 ): (request: Request) => Promise<Response> {
   const router = new Router();
   for (const [method, pattern, admin, handler] of routeTable(ctx)) {
     router.add(method, pattern, (request, params) => guarded(ctx, admin, handler, request, params));
   }
+  // Not guarded: its deadline is an answer (`cancelled`), not an error. The request's own
+  // signal is not watched: a client that went away cannot read the answer, and reading
+  // `request.signal` makes Deno print a deprecation warning.
+  router.add("GET", "/sleep", () => sleepResponse([stopping], ctx.config.handlerTimeoutMs));
   return async (request) => {
     const start = performance.now();
     const { route, response } = await router.handle(request);

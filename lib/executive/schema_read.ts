@@ -13,7 +13,6 @@ import {
   ldbTableName,
   normalizeFamilyName,
   normalizeTableName,
-  parseLdbTableName,
 } from "../schema/mod.ts";
 import type { ExecutiveContext } from "./context.ts";
 
@@ -95,10 +94,11 @@ export async function readFamilySchema(
   const columns = await ctx.db.tableColumns(tables);
   const schemas: TableSchema[] = [];
   for (const physical of tables) {
-    const parsed = parseLdbTableName(physical);
     const tableColumns = columns.get(physical);
-    if (!parsed || !tableColumns) continue;
-    schemas.push(toTableSchema(parsed.family, parsed.table, tableColumns));
+    // The table part follows the known family's prefix (decoding `foo____bar` by splitting
+    // on `___` would give the wrong family).
+    const table = physical.slice(family.length + 3);
+    if (tableColumns) schemas.push(toTableSchema(family, table, tableColumns));
   }
   return schemas.length > 0 ? schemas : null;
 }

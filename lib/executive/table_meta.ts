@@ -5,10 +5,12 @@
  * changes drop the entry at once.
  *
  * A schema change made by another executive shows up within the TTL. Staleness cannot make
- * ctldb and the ledger diverge, because ctldb executes the very statement text that goes to
- * the ledger: a statement built from stale columns either fails on ctldb (and the entry is
- * dropped) or applies identically everywhere. It can only let an upsert omit a column added
- * less than a TTL ago by another process.
+ * ctldb and the ledger diverge, because ctldb executes the statements that go to the ledger
+ * (consecutive upserts of a table merged into one multi-row `REPLACE`, which applies them in
+ * the same order): a statement built from stale columns either fails on ctldb (and the entry
+ * is dropped) or applies identically everywhere. It can only let an upsert omit a column added
+ * less than a TTL ago by another process; a value for such a column makes the mutation path
+ * read the columns again rather than reject it as unknown.
  *
  * @module
  */

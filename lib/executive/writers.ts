@@ -43,10 +43,10 @@ export async function registerWriter(
       [writer, hash, initialCookie(writer)],
     );
   } catch (e) {
-    if (isDuplicateKeyError(e)) {
-      throw new HttpError(409, "Writer already exists with different credentials", { cause: e });
-    }
-    throw e;
+    if (!isDuplicateKeyError(e)) throw e;
+    // A concurrent registration with the same secret won the race: that is success too.
+    if (await writerExists(db, writer, hash)) return;
+    throw new HttpError(409, "Writer already exists with different credentials", { cause: e });
   }
 }
 

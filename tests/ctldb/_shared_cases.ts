@@ -215,10 +215,11 @@ export function registerSharedCases(
 
   test("listFamilyTables lists family tables only, sorted, with LIKE wildcards escaped", async (ctldb) => {
     await ctldb.ensureSchema();
-    for (const name of ["b___t", "a___z", "a___b", "ab___c", "a_x___c", "aaxb___d"]) {
+    for (const name of ["b___t", "a___z", "a___b", "ab___c", "a_x___c", "aaxb___d", "a____y"]) {
       await ctldb.execDdl(`CREATE TABLE "${name}" ("k" BIGINT, PRIMARY KEY("k"))`);
     }
     assert.deepEqual(await ctldb.listFamilyTables(), [
+      "a____y",
       "a___b",
       "a___z",
       "a_x___c",
@@ -228,6 +229,8 @@ export function registerSharedCases(
     ]);
     assert.deepEqual(await ctldb.listFamilyTables("a"), ["a___b", "a___z"]);
     assert.deepEqual(await ctldb.listFamilyTables("a_x"), ["a_x___c"]);
+    // Family `a_`'s table `y` is not a table of family `a`.
+    assert.deepEqual(await ctldb.listFamilyTables("a_"), ["a____y"]);
     assert.deepEqual(await ctldb.listFamilyTables("nope"), []);
   });
 

@@ -58,6 +58,63 @@ mysqlTest(
   },
 );
 
+mysqlTest(
+  "mysql: ensureSchema on an existing ctldb keeps its charset and ledger, adds what is missing",
+  async () => {
+    await using database = await freshMysqlDatabase();
+    const admin = await openCtldb(database.dsn);
+    try {
+      // An original ctldb: latin1, INTEGER seq, a ledger row, no limiter tables, no lock row.
+      await admin.execDdl("ALTER DATABASE CHARACTER SET = latin1 COLLATE = latin1_swedish_ci");
+      await admin.execDdl(
+        "CREATE TABLE ctlstore_dml_ledger (seq INTEGER AUTO_INCREMENT PRIMARY KEY, " +
+          "leader_ts DATETIME DEFAULT CURRENT_TIMESTAMP, statement MEDIUMTEXT NOT NULL)",
+      );
+      await admin.execDdl(
+        "CREATE TABLE locks (id VARCHAR(191) NOT NULL PRIMARY KEY, " +
+          "clock BIGINT NOT NULL DEFAULT 0)",
+      );
+      await admin.exec("INSERT INTO ctlstore_dml_ledger (statement) VALUES ('--- BEGIN')");
+      // A user that may read and write but not create anything.
+      const user = `ctl_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+      await admin.execDdl(`CREATE USER '${user}'@'%' IDENTIFIED BY 'pw'`);
+      try {
+        await admin.execDdl(
+          `GRANT SELECT, INSERT, UPDATE, DELETE ON \`${database.name}\`.* TO '${user}'@'%'`,
+        );
+        const limited = await openCtldb(database.dsn.replace(/^[^@]*@/, `${user}:pw@`));
+        try {
+          await assert.rejects(limited.ensureSchema(), /command denied/);
+          await admin.ensureSchema();
+          await limited.ensureSchema();
+        } finally {
+          await limited.close();
+        }
+      } finally {
+        await admin.execDdl(`DROP USER '${user}'@'%'`);
+      }
+      const [charset] = await admin.query<{ c: string }>(
+        "SELECT default_collation_name AS c FROM information_schema.schemata " +
+          "WHERE schema_name = DATABASE()",
+      );
+      assert.equal(charset!.c, "latin1_swedish_ci");
+      const [seq] = await admin.query<{ type: string }>(
+        "SELECT column_type AS type FROM information_schema.columns WHERE table_schema = " +
+          "DATABASE() AND table_name = 'ctlstore_dml_ledger' AND column_name = 'seq'",
+      );
+      assert.match(seq!.type, /^int/);
+      assert.deepEqual(
+        (await admin.readLedger(0, 10)).map((e) => e.statement),
+        ["--- BEGIN"],
+      );
+      assert.deepEqual(await admin.query("SELECT id FROM locks"), [{ id: "ledger" }]);
+      assert.deepEqual(await admin.query("SELECT * FROM writer_usage"), []);
+    } finally {
+      await admin.close();
+    }
+  },
+);
+
 mysqlTest("mysql: sessions run in strict ANSI mode, UTC and utf8mb4", async () => {
   await using opened = await openFresh();
   const { ctldb } = opened;

@@ -51,18 +51,24 @@ bothDialects("clear table deletes every row in one ledger statement", ENABLED, a
 bothDialects("clear family clears only this family's tables, atomically", ENABLED, async (fx) => {
   await setupMyTable(fx);
   const other = { fields: [["id", "integer"]], keyFields: ["id"] };
-  for (const path of ["/families/myfamily/tables/second", "/families/myfamily2/tables/mytable"]) {
-    if (path.includes("myfamily2")) await fx.call("POST", "/families/myfamily2");
+  for (const family of ["myfamily2", "myfamily_"]) {
+    assert.equal((await fx.call("POST", `/families/${family}`)).status, 200);
+  }
+  // `myfamily____mytable` is family `myfamily_`'s, though it starts with `myfamily___`.
+  for (
+    const path of [
+      "/families/myfamily/tables/second",
+      "/families/myfamily2/tables/mytable",
+      "/families/myfamily_/tables/mytable",
+    ]
+  ) {
     const created = await fx.call("POST", path, { body: JSON.stringify(other) });
     assert.equal(created.status, 200, created.text);
   }
   await mutate(fx, { mutations: [row(1, "a")] });
-  await mutate(
-    fx,
-    { mutations: [{ table: "mytable", values: { id: 5 } }] },
-    undefined,
-    "myfamily2",
-  );
+  for (const family of ["myfamily2", "myfamily_"]) {
+    await mutate(fx, { mutations: [{ table: "mytable", values: { id: 5 } }] }, undefined, family);
+  }
   const before = (await fx.ledger()).length;
   const reply = await fx.call("DELETE", "/clear-rows/families/MyFamily");
   assert.equal(reply.status, 200, reply.text);
@@ -73,6 +79,7 @@ bothDialects("clear family clears only this family's tables, atomically", ENABLE
     "--- COMMIT",
   ]);
   assert.equal((await fx.db.query("SELECT id FROM myfamily2___mytable")).length, 1);
+  assert.equal((await fx.db.query("SELECT id FROM myfamily____mytable")).length, 1);
   const unknown = await fx.call("DELETE", "/clear-rows/families/nofamily");
   assert.deepEqual([unknown.status, unknown.text], [404, "Family not found"]);
   const invalid = await fx.call("DELETE", "/clear-rows/families/a");

@@ -110,6 +110,13 @@ bothDialects("writer limit routes reject bad input with 4xx", {}, async (fx) => 
       400,
       "invalid period: 'soon'",
     ],
+    [
+      "POST",
+      "/limits/writers/mywriter",
+      '{"amount": 1e300, "period": "1ns"}',
+      400,
+      "invalid amount: '1e+300': the rate per minute is too large",
+    ],
     ["POST", "/limits/writers/mywriter", '{"amount": 1,', 400, "JSON Error: "],
     [
       "POST",

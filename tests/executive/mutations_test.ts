@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { bothDialects, mutate, MYTABLE, row, setupMyTable, WRITER_HEADERS } from "./_fixture.ts";
+import { startExecutive } from "../../lib/executive/mod.ts";
 
 const CREATE_LEDGER =
   'CREATE TABLE myfamily___mytable ("id" INTEGER, "name" VARCHAR(191), "data" BLOB(255), PRIMARY KEY("id"));';
@@ -339,3 +340,39 @@ bothDialects("a batch touching one key several times applies in request order", 
   const seqs = ledger.slice(-9).map((r) => r.seq);
   assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + i));
 });
+
+bothDialects(
+  "a field another executive just added is accepted at once, not rejected as unknown",
+  {},
+  async (fx) => {
+    await setupMyTable(fx);
+    const other = await startExecutive({ bind: "127.0.0.1:0", ctldb: fx.dsn, db: fx.db });
+    try {
+      const otherBase = `http://127.0.0.1:${other.address!.port}`;
+      const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+        fetch(otherBase + path, { method: "POST", body: JSON.stringify(body), headers })
+          .then(async (r) => [r.status, await r.text()]);
+      // The other executive caches mytable's columns...
+      const first = { mutations: [row(1, "a")] };
+      assert.deepEqual((await post("/families/myfamily/mutations", first, WRITER_HEADERS))[0], 200);
+      // ...then this one adds a field, and a writer uses it through the other one.
+      const added = await fx.call("PUT", "/families/myfamily/tables/mytable", {
+        body: JSON.stringify({ fields: [["extra", "integer"]] }),
+      });
+      assert.equal(added.status, 200, added.text);
+      const withExtra = {
+        mutations: [{ table: "mytable", values: { id: 2, name: "b", data: null, extra: 7 } }],
+      };
+      assert.deepEqual(
+        await post("/families/myfamily/mutations", withExtra, WRITER_HEADERS),
+        [200, '{"seq":4}'],
+      );
+      assert.equal(
+        (await fx.ledger()).at(-1),
+        'REPLACE INTO myfamily___mytable ("id","name","data","extra") VALUES(2,\'b\',NULL,7)',
+      );
+    } finally {
+      await other.stop();
+    }
+  },
+);

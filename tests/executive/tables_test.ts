@@ -249,3 +249,22 @@ bothDialects(
     assert.equal((await fx.call("GET", "/schema/table/x/nosuch")).status, 400);
   },
 );
+
+bothDialects(
+  "a family ending in an underscore lists its own tables, and only those",
+  {},
+  async (fx) => {
+    await setupMyTable(fx);
+    assert.equal((await fx.call("POST", "/families/myfamily_")).status, 200);
+    await post(fx, "/families/myfamily_/tables/extra", {
+      fields: [["id", "integer"]],
+      keyFields: ["id"],
+    });
+    const names = async (family: string) =>
+      JSON.parse((await fx.call("GET", `/schema/family/${family}`)).text).map((
+        t: { family: string; name: string },
+      ) => `${t.family}/${t.name}`);
+    assert.deepEqual(await names("myfamily_"), ["myfamily_/extra"]);
+    assert.deepEqual(await names("myfamily"), ["myfamily/mytable"]);
+  },
+);

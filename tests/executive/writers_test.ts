@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { registerWriter } from "../../lib/executive/writers.ts";
 import { bothDialects, WRITER_HEADERS } from "./_fixture.ts";
 
 bothDialects(
@@ -27,6 +28,18 @@ bothDialects(
       409,
       "Writer already exists with different credentials",
     ]);
+  },
+);
+
+bothDialects(
+  "concurrent registrations of one writer with one secret all succeed",
+  {},
+  async (fx) => {
+    // Called directly so that every existence check runs before any insert.
+    const secret = new TextEncoder().encode("secret1");
+    await Promise.all(Array.from({ length: 8 }, () => registerWriter(fx.db, "racer", secret)));
+    const rows = await fx.db.query("SELECT writer FROM mutators");
+    assert.equal(rows.length, 1);
   },
 );
 
