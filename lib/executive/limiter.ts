@@ -14,6 +14,7 @@
 import type { Ctldb, CtldbSession } from "../ctldb/mod.ts";
 import { HttpError } from "../http/mod.ts";
 import type { Logger } from "../log/mod.ts";
+import { parseLdbTableName } from "../schema/mod.ts";
 import { PeriodicTasks, reportFailures } from "./background.ts";
 import type { ResolvedExecutiveConfig } from "./config.ts";
 import type { ExecutiveMetrics } from "./metrics.ts";
@@ -197,12 +198,11 @@ export class Limiter {
     const next = new Map<string, number>();
     this.#metrics.tableSizes.reset();
     for (const row of sizes) {
-      // `<family>___<table>`, the table starting with a letter: `foo____bar` is `foo_`/`bar`.
-      const parts = /^(.+?)___([a-z].*)$/.exec(row.name);
-      if (!parts) continue;
+      const names = parseLdbTableName(row.name);
+      if (!names) continue;
       const size = Number(row.size ?? 0);
       next.set(row.name, size);
-      this.#metrics.tableSizes.set({ family: parts[1]!, table: parts[2]! }, size);
+      this.#metrics.tableSizes.set(names, size);
     }
     this.#sizes = next;
     this.#tableLimits = new Map(

@@ -13,6 +13,7 @@ import {
   ldbTableName,
   normalizeFamilyName,
   normalizeTableName,
+  parseLdbTableName,
 } from "../schema/mod.ts";
 import type { ExecutiveContext } from "./context.ts";
 
@@ -95,10 +96,8 @@ export async function readFamilySchema(
   const schemas: TableSchema[] = [];
   for (const physical of tables) {
     const tableColumns = columns.get(physical);
-    // The table part follows the known family's prefix (decoding `foo____bar` by splitting
-    // on `___` would give the wrong family).
-    const table = physical.slice(family.length + 3);
-    if (tableColumns) schemas.push(toTableSchema(family, table, tableColumns));
+    const names = parseLdbTableName(physical);
+    if (tableColumns && names) schemas.push(toTableSchema(family, names.table, tableColumns));
   }
   return schemas.length > 0 ? schemas : null;
 }

@@ -26,9 +26,10 @@ export function ldbTableName(family: string, table: string): string {
 }
 
 /**
- * Decodes a physical table name into its family and table, as the original does: split on
- * `___`, require exactly two parts, both valid names (returned normalized). Like the original,
- * `foo____bar` does not decode (its table part would be `_bar`).
+ * Decodes a physical table name into its family and table: split at the last `___` and require
+ * two valid names (returned normalized). A family may end in `_` but no name contains `__`, so
+ * the last `___` is always the separator: unlike the original, `foo____bar` decodes to family
+ * `foo_` and table `bar`.
  *
  * @param name A physical table name.
  * @returns The two parts, or `undefined` when the name is not a family table.
@@ -38,14 +39,18 @@ export function ldbTableName(family: string, table: string): string {
  * import { parseLdbTableName } from "./table_name.ts";
  *
  * console.log(parseLdbTableName("myfamily___mytable")); // { family: "myfamily", table: "mytable" }
+ * console.log(parseLdbTableName("foo____bar")); // { family: "foo_", table: "bar" }
  * console.log(parseLdbTableName("_ldb_seq")); // undefined
  * ```
  */
 export function parseLdbTableName(name: string): { family: string; table: string } | undefined {
-  const parts = name.split("___");
-  if (parts.length !== 2) return undefined;
+  const separator = name.lastIndexOf("___");
+  if (separator < 0) return undefined;
   try {
-    return { family: normalizeFamilyName(parts[0]!), table: normalizeTableName(parts[1]!) };
+    return {
+      family: normalizeFamilyName(name.slice(0, separator)),
+      table: normalizeTableName(name.slice(separator + 3)),
+    };
   } catch (e) {
     if (e instanceof NameError) return undefined;
     throw e;

@@ -10,7 +10,7 @@ Deno.test("physical table names decode only into two valid names", () => {
     ["myfamily___mytable", { family: "myfamily", table: "mytable" }],
     ["MyFamily___MyTable", { family: "myfamily", table: "mytable" }],
     ["fam_1___tbl_2", { family: "fam_1", table: "tbl_2" }],
-    ["foo____bar", undefined],
+    ["foo____bar", { family: "foo_", table: "bar" }],
     ["_ldb_seq", undefined],
     ["_ldb_last_update", undefined],
     ["families", undefined],
