@@ -1,7 +1,8 @@
 /**
  * A small exact-match router: method + path pattern with `:name` segments matching `[^/]+`.
  * Unknown paths answer `404 page not found\n`, known paths with another method 405 with an
- * empty body, as Go's gorilla/mux does for the original.
+ * empty body, and paths with empty segments (`//`) a 301 to the cleaned path, as Go's
+ * gorilla/mux does for the original (`.` and `..` segments are already resolved by URL parsing).
  *
  * @module
  */
@@ -68,6 +69,13 @@ export class Router {
   /** Dispatches a request; returns the route name used and the response. */
   async handle(request: Request): Promise<{ route: string; response: Response }> {
     const url = new URL(request.url);
+    const clean = cleanPath(url.pathname);
+    if (clean !== url.pathname) {
+      return {
+        route: "unmatched",
+        response: new Response(null, { status: 301, headers: { location: clean + url.search } }),
+      };
+    }
     const found = this.match(request.method, url.pathname);
     if (found === "not-found") {
       return {
@@ -100,4 +108,24 @@ function matchSegments(pattern: string[], parts: string[]): Record<string, strin
     }
   }
   return params;
+}
+
+/**
+ * Go's `path.Clean` as gorilla/mux applies it: collapse `//`, resolve `.` and `..`, keep a
+ * trailing slash.
+ *
+ * @example
+ * ```ts
+ * cleanPath("//families/./a/../b/"); // "/families/b/"
+ * ```
+ */
+export function cleanPath(path: string): string {
+  const out: string[] = [];
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") out.pop();
+    else out.push(segment);
+  }
+  const cleaned = "/" + out.join("/");
+  return path.endsWith("/") && cleaned !== "/" ? cleaned + "/" : cleaned;
 }

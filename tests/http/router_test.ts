@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Router } from "../../lib/http/mod.ts";
+import { cleanPath, Router } from "../../lib/http/mod.ts";
 
 function router(): Router {
   return new Router()
@@ -31,4 +31,27 @@ Deno.test("an empty path segment does not match a parameter", async () => {
   const { response } = await router().handle(new Request("http://x/families/", { method: "POST" }));
   assert.equal(response.status, 404);
   await response.body?.cancel();
+});
+
+Deno.test("paths with empty segments are redirected to the cleaned path", async () => {
+  const cases: [string, string][] = [
+    ["http://x//families/abc", "/families/abc"],
+    ["http://x/families//abc?q=1", "/families/abc?q=1"],
+  ];
+  for (const [url, location] of cases) {
+    const { response } = await router().handle(new Request(url, { method: "POST" }));
+    assert.equal(response.status, 301, url);
+    assert.equal(response.headers.get("location"), location, url);
+  }
+});
+
+Deno.test("paths clean like Go's path.Clean, keeping a trailing slash", () => {
+  const cases: [string, string][] = [
+    ["/", "/"],
+    ["/a/b", "/a/b"],
+    ["//a//b/", "/a/b/"],
+    ["/a/./b/../c", "/a/c"],
+    ["/../a", "/a"],
+  ];
+  for (const [path, want] of cases) assert.equal(cleanPath(path), want, path);
 });
