@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type FlagSpecs, type FlagValues } from "../lib/flags/mod.ts";
+import { type FlagSpecs, type FlagValues, formatGoDuration } from "../lib/flags/mod.ts";
 import type { Logger } from "../lib/log/mod.ts";
 import { type ReflectorConfig, WAL_CHECKPOINT_TYPES } from "../lib/reflector/mod.ts";
 import { CliError } from "./_command.ts";
@@ -41,10 +41,15 @@ export const REFLECTOR_FLAGS = {
     help: "snapshot to start from when the LDB file is absent: s3://bucket/key[.gz], " +
       "file:///path[.gz], http(s)://…, data:<base64>",
   },
-  "bootstrap-region": { type: "string", help: "AWS region of an s3:// bootstrap URL" },
+  "bootstrap-region": {
+    type: "string",
+    help:
+      "AWS region of an s3:// bootstrap URL; default $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1",
+  },
   "bootstrap-endpoint": {
     type: "string",
-    help: "S3 endpoint of an s3:// bootstrap URL (e.g. MinIO); default $AWS_ENDPOINT_URL_S3",
+    help: "S3 endpoint of an s3:// bootstrap URL (e.g. MinIO); default $AWS_ENDPOINT_URL_S3, " +
+      "$AWS_ENDPOINT_URL",
   },
   "poll-interval": {
     type: "duration",
@@ -128,10 +133,26 @@ export const REFLECTOR_FLAGS = {
 /** Parsed reflector flags. */
 export type ReflectorFlagValues = FlagValues<typeof REFLECTOR_FLAGS>;
 
+const NON_NEGATIVE_DURATIONS = [
+  "poll-interval",
+  "poll-timeout",
+  "ledger-latency.max-healty-latency",
+  "ledger-latency.poll-interval",
+  "catch-up-commit-interval",
+  "wal-poll-interval",
+] as const;
+
+const NON_NEGATIVE_INTS = [
+  "query-block-size",
+  "wal-checkpoint-threshold-size",
+  "busy-timeout-ms",
+] as const;
+
 /**
  * Turns parsed flags into a reflector configuration, logging notices for no-op flags.
  *
- * @throws {CliError} For an invalid `-wal-checkpoint-type` or `-upstream-driver`.
+ * @throws {CliError} For an invalid `-wal-checkpoint-type` or `-upstream-driver`, or a negative
+ *   duration, size or count.
  * @example
  * ```ts
  * import { parseFlags } from "../lib/flags/mod.ts";
@@ -153,6 +174,22 @@ export function reflectorConfigFromFlags(
       `invalid value passed to wal-checkpoint-type: '${values["wal-checkpoint-type"]}' ` +
         `(expected one of ${WAL_CHECKPOINT_TYPES.join(", ")})`,
     );
+  }
+  for (const name of NON_NEGATIVE_DURATIONS) {
+    if (values[name] < 0) {
+      throw new CliError(
+        `invalid value passed to ${name}: '${
+          formatGoDuration(values[name])
+        }' (must not be negative)`,
+      );
+    }
+  }
+  for (const name of NON_NEGATIVE_INTS) {
+    if (values[name] < 0) {
+      throw new CliError(
+        `invalid value passed to ${name}: '${values[name]}' (must not be negative)`,
+      );
+    }
   }
   const driver = values["upstream-driver"];
   if (driver !== "mysql" && driver !== "sqlite3") {

@@ -28,7 +28,7 @@ export const multiReflectorCommand = defineCommand({
     const { ldbPath: _ignored, ...config } = reflectorConfigFromFlags(values, logger);
     let multi;
     try {
-      multi = await startMultiReflector({ ...config, ldbPaths: paths });
+      multi = await startMultiReflector({ ...config, ldbPaths: paths, signal });
     } catch (error) {
       if (signal.aborted) return 0;
       throw new CliError(errorMessage(error));

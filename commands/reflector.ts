@@ -26,7 +26,7 @@ export const reflectorCommand = defineCommand({
     const config = reflectorConfigFromFlags(values, logger);
     let reflector;
     try {
-      reflector = await startReflector(config);
+      reflector = await startReflector({ ...config, signal });
     } catch (error) {
       if (signal.aborted) return 0;
       throw new CliError(errorMessage(error));

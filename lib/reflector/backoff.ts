@@ -31,7 +31,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /**
  * The poll delay `interval × (1 + c × u)` with `u` uniform in [-1, 1); a negative coefficient
- * means no jitter.
+ * means no jitter, one above 1 counts as 1 (a larger one would make some delays negative, i.e.
+ * no sleep at all).
  *
  * @example
  * ```ts
@@ -41,7 +42,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * ```
  */
 export function jitteredInterval(intervalMs: number, coefficient: number): number {
-  const c = coefficient > 0 ? coefficient : 0;
+  const c = coefficient > 0 ? Math.min(coefficient, 1) : 0;
   return intervalMs * (1 + c * (Math.random() * 2 - 1));
 }
 

@@ -168,10 +168,16 @@ function openSnapshot(url: string, options: BootstrapOptions): Promise<Snapshot>
   );
 }
 
-/** Passes a stream through, noting when the source itself fails (not the gunzip after it). */
-function tagSourceErrors(
+/** What the source stream did: bytes read and whether it failed (not the gunzip after it). */
+interface SourceState {
+  bytes: number;
+  failed: boolean;
+}
+
+/** Passes a stream through, counting its bytes and noting when the source itself fails. */
+function observeSource(
   body: ReadableStream<Uint8Array>,
-  state: { sourceFailed: boolean },
+  state: SourceState,
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
@@ -180,11 +186,15 @@ function tagSourceErrors(
       try {
         result = await reader.read();
       } catch (error) {
-        state.sourceFailed = true;
+        state.failed = true;
         throw error;
       }
-      if (result.done) controller.close();
-      else controller.enqueue(result.value);
+      if (result.done) {
+        controller.close();
+      } else {
+        state.bytes += result.value.length;
+        controller.enqueue(result.value);
+      }
     },
     cancel: (reason) => reader.cancel(reason),
   });
@@ -206,25 +216,28 @@ function startsWithSqliteHeader(head: Uint8Array): boolean {
 async function downloadOnce(options: BootstrapOptions): Promise<number> {
   const { ldbPath, log } = options;
   const tmpPath = `${ldbPath}.tmp`;
-  const snapshot = await openSnapshot(options.url, options);
-  const state = { sourceFailed: false };
-  let stream = tagSourceErrors(snapshot.body, state);
-  if (snapshot.gzip) {
-    const gunzip = new DecompressionStream("gzip") as unknown as TransformStream<
-      Uint8Array,
-      Uint8Array
-    >;
-    stream = stream.pipeThrough(gunzip);
-  }
   const started = performance.now();
   const hash = createHash("sha1");
+  const source: SourceState = { bytes: 0, failed: false };
+  let snapshot: Snapshot | undefined;
   let bytes = 0;
-  let nextProgress = PROGRESS_BYTES;
   let head = new Uint8Array(0);
+  // The temp file first: a snapshot opened before a failing temp file would never be consumed.
   const file = await Deno.open(tmpPath, { create: true, write: true, truncate: true, mode: 0o644 });
   try {
+    snapshot = await openSnapshot(options.url, options);
+    let stream = observeSource(snapshot.body, source);
+    if (snapshot.gzip) {
+      const gunzip = new DecompressionStream("gzip") as unknown as TransformStream<
+        Uint8Array,
+        Uint8Array
+      >;
+      stream = stream.pipeThrough(gunzip);
+    }
+    let nextProgress = PROGRESS_BYTES;
     try {
       for await (const chunk of stream) {
+        options.signal?.throwIfAborted();
         hash.update(chunk);
         if (head.length < SQLITE_HEADER.length) {
           head = new Uint8Array([...head, ...chunk.subarray(0, 16)]);
@@ -242,7 +255,7 @@ async function downloadOnce(options: BootstrapOptions): Promise<number> {
         }
       }
     } catch (error) {
-      const type = state.sourceFailed || !snapshot.gzip ? "temporary" : "generic";
+      const type = source.failed || !snapshot.gzip ? "temporary" : "generic";
       throw new BootstrapFailure(type, `download snapshot: ${errorMessage(error)}`);
     }
     await file.sync();
@@ -262,6 +275,7 @@ async function downloadOnce(options: BootstrapOptions): Promise<number> {
   await removeIfPresent(`${ldbPath}-wal`);
   await removeIfPresent(`${ldbPath}-shm`);
   await Deno.rename(tmpPath, ldbPath);
+  if (snapshot.gzip) log.info(`LDB inflated ${source.bytes} -> ${bytes} bytes`);
   log.info("LDB snapshot downloaded", {
     bytes,
     seconds: (performance.now() - started) / 1000,

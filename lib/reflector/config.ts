@@ -14,6 +14,7 @@ import { basename } from "node:path";
 import { DEFAULT_LEDGER_TABLE } from "../ctldb/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { Registry } from "../metrics/mod.ts";
+import { DEFAULT_INIT_SNAPSHOT_METRICS_PATH } from "./init_snapshot_metrics.ts";
 
 /**
  * The checkpoint modes of `PRAGMA wal_checkpoint`.
@@ -86,8 +87,15 @@ export interface ReflectorConfig {
   maxBatchStatements?: number;
   /** Commit a catching-up batch after this long (default 200 ms). */
   maxBatchMs?: number;
+  /**
+   * The `download.sh` report read (and deleted) at startup (default
+   * `/var/spool/ctlstore/metrics.json`, as the original; empty: not read).
+   */
+  initSnapshotMetricsPath?: string;
   /** Name in logs and the `id` metrics label (default `<basename(ldbPath)>-0`). */
   id?: string;
+  /** Cancels a bootstrap in progress (a SIGTERM during a long download). */
+  signal?: AbortSignal;
   /** Logger (default: none). */
   logger?: Logger;
   /** Registry for the metrics (default: a new one). */
@@ -96,8 +104,13 @@ export interface ReflectorConfig {
 
 /** A {@linkcode ReflectorConfig} with every default filled in. */
 export type ResolvedReflectorConfig =
-  & Required<Omit<ReflectorConfig, "logger" | "registry" | "walCheckpointType">>
-  & { walCheckpointType: WalCheckpointType; logger?: Logger; registry?: Registry };
+  & Required<Omit<ReflectorConfig, "logger" | "registry" | "signal" | "walCheckpointType">>
+  & {
+    walCheckpointType: WalCheckpointType;
+    logger?: Logger;
+    registry?: Registry;
+    signal?: AbortSignal;
+  };
 
 /**
  * The reflector ID the original uses in logs and metrics: `<basename(path)>-<index>`.
@@ -185,7 +198,10 @@ export function resolveReflectorConfig(config: ReflectorConfig): ResolvedReflect
     backoffInitialMs: nonNegative("backoff", config.backoffInitialMs ?? 100),
     backoffMaxMs: nonNegative("backoff", config.backoffMaxMs ?? 30_000),
     maxHealthyLatencyMs: nonNegative("max healthy latency", config.maxHealthyLatencyMs ?? 60_000),
-    ledgerLatencyPollIntervalMs: config.ledgerLatencyPollIntervalMs || 10_000,
+    ledgerLatencyPollIntervalMs: nonNegative(
+      "ledger latency poll interval",
+      config.ledgerLatencyPollIntervalMs ?? 0,
+    ) || 10_000,
     metricsBind: config.metricsBind ?? "",
     walPollIntervalMs: nonNegative("wal poll interval", config.walPollIntervalMs ?? 10_000),
     walCheckpointThresholdSize: nonNegative(
@@ -193,11 +209,13 @@ export function resolveReflectorConfig(config: ReflectorConfig): ResolvedReflect
       config.walCheckpointThresholdSize ?? 8_388_608,
     ),
     walCheckpointType: type as WalCheckpointType,
-    busyTimeoutMs: config.busyTimeoutMs || 5000,
+    busyTimeoutMs: nonNegative("busy timeout", config.busyTimeoutMs ?? 0) || 5000,
     maxBatchStatements: config.maxBatchStatements || 10_000,
-    maxBatchMs: config.maxBatchMs ?? 200,
+    maxBatchMs: nonNegative("batch commit interval", config.maxBatchMs ?? 200),
+    initSnapshotMetricsPath: config.initSnapshotMetricsPath ?? DEFAULT_INIT_SNAPSHOT_METRICS_PATH,
     id: config.id || reflectorId(config.ldbPath, 0),
     logger: config.logger,
     registry: config.registry,
+    signal: config.signal,
   };
 }

@@ -92,15 +92,16 @@ export function evaluateHealth(status: ReflectorStatus, maxHealthyLatencyMs: num
   if (status.caughtUp) return { healthy: true, reason: `caught up at seq ${status.appliedSeq}` };
   const latency = status.ledgerLatencyMs;
   const behind = `${status.lagStatements} statements behind at seq ${status.appliedSeq}`;
+  const upstream = down ? `; upstream unavailable: ${down.error}` : "";
   if (latency === undefined) {
-    return { healthy: false, reason: `no ledger entry applied yet; ${behind}` };
+    return { healthy: false, reason: `no ledger entry applied yet; ${behind}${upstream}` };
   }
   if (latency > maxHealthyLatencyMs) {
     return {
       healthy: false,
       reason: `ledger latency ${formatGoDuration(latency)} exceeds ${
         formatGoDuration(maxHealthyLatencyMs)
-      }; ${behind}`,
+      }; ${behind}${upstream}`,
     };
   }
   return { healthy: true, reason: `${behind}, latency ${formatGoDuration(latency)}` };

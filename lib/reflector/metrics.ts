@@ -2,7 +2,8 @@
  * The reflector's Prometheus metrics, every one labelled with the reflector `id` so one
  * registry can serve a multi-reflector or a supervisor's embedded reflector. Names are
  * `ctlstore_reflector_<name>` (spec §10.9); the original's `reflector-ledger-latency`,
- * `wal-file-size`, `ledger-health` and `snapshot_download_*` keep their names.
+ * `wal-file-size`, `ledger-health`, `snapshot_download_*` and `init_snapshot_download_time` (the
+ * one metric without an `id`: it describes the host) keep their names.
  *
  * @module
  */
@@ -61,6 +62,12 @@ function create(registry: Registry) {
       name: name("snapshot-download-errors"),
       help: "Bootstrap download failures by type: temporary, permanent, generic",
       labelNames: ["id", "type"] as const,
+      registers,
+    }),
+    initSnapshotDownloadTime: new Gauge({
+      name: name("init_snapshot_download_time"),
+      help: "Seconds download.sh reported for the host's initial snapshot (metrics.json)",
+      labelNames: ["downloaded", "compressed"] as const,
       registers,
     }),
   };

@@ -98,7 +98,11 @@ export async function startMultiReflector(
         }),
       );
     }
-    if (metricsBind) server = await startHealthServer(metricsBind, registry, health);
+    if (metricsBind) {
+      server = await startHealthServer(metricsBind, registry, health);
+      const { hostname, port } = server.address;
+      log.info("serving metrics", { address: `${hostname}:${port}` });
+    }
   } catch (error) {
     await stopAll();
     throw error;

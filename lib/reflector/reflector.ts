@@ -162,6 +162,7 @@ export class Reflector implements RunningReflector {
       onCheckpoint: (r) => this.#metrics.walCheckpoints.inc({ ...labels, busy: String(r.busy) }),
       onError: (kind) => this.#metrics.errors.inc({ ...labels, kind }),
     });
+    this.#initMetrics();
     this.#updateGauges();
     this.finished = this.#run();
   }
@@ -169,7 +170,10 @@ export class Reflector implements RunningReflector {
   /** Starts the `-metrics-bind` server and the latency gauge timer. */
   async serve(): Promise<void> {
     const { metricsBind, ledgerLatencyPollIntervalMs } = this.#config;
-    this.#latencyTimer = setInterval(() => this.#updateGauges(), ledgerLatencyPollIntervalMs);
+    this.#latencyTimer = setInterval(() => {
+      if (!this.#wal.enabled) this.#wal.measure();
+      this.#updateGauges();
+    }, ledgerLatencyPollIntervalMs);
     if (metricsBind) {
       this.#server = await startHealthServer(metricsBind, this.registry, () => this.health());
       this.address = this.#server.address;
@@ -320,14 +324,15 @@ export class Reflector implements RunningReflector {
       });
       return delay;
     }
+    const message = errorMessage(error);
+    // Health turns bad when the upstream stays unreadable, timeouts included.
+    this.#upstreamError ??= { error: message, since: new Date() };
+    this.#upstreamError.error = message;
     if (error instanceof PollTimeoutError) {
       this.#metrics.errors.inc({ ...labels, kind: "poll_timeout" });
       this.#log.warn("ledger poll timed out", { timeoutMs: error.timeoutMs });
       return jitteredInterval(this.#config.pollIntervalMs, this.#config.pollJitterCoefficient);
     }
-    const message = errorMessage(error);
-    this.#upstreamError ??= { error: message, since: new Date() };
-    this.#upstreamError.error = message;
     this.#metrics.errors.inc({ ...labels, kind: "upstream" });
     const delay = backoff.next();
     if (backoff.failures <= 5 || backoff.failures % 20 === 0) {
@@ -354,6 +359,22 @@ export class Reflector implements RunningReflector {
         waiter.resolve();
       }
     }
+    // No transaction is open right after a commit: a long catch-up gets its checkpoints too.
+    this.#wal.maybeRun();
+  }
+
+  /** Exports every counter and the failing seq from the start, at 0. */
+  #initMetrics(): void {
+    const labels = { id: this.id };
+    const m = this.#metrics;
+    for (const counter of [m.statementsApplied, m.commits, m.applyErrors, m.gapsSkipped]) {
+      counter.inc(labels, 0);
+    }
+    if (this.#changelog) m.changelogEntries.inc(labels, 0);
+    for (const kind of ["upstream", "poll_timeout", "apply", "wal_stat", "wal_checkpoint"]) {
+      m.errors.inc({ ...labels, kind }, 0);
+    }
+    m.failingSeq.set(labels, 0);
   }
 
   #updateGauges(): void {

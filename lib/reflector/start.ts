@@ -1,16 +1,19 @@
 /**
  * Starting a reflector (spec §10.1): log the configuration (DSN redacted), bootstrap when the LDB
- * is absent, open the LDB and the upstream, serve `-metrics-bind`, start the main loop.
+ * is absent, open the LDB and the upstream, record `download.sh`'s report, serve
+ * `-metrics-bind`, start the main loop. A start that fails removes the LDB file it created, so
+ * the next start bootstraps instead of replaying into an empty LDB.
  *
  * @module
  */
 import { openLdbForWrite } from "../ldb/mod.ts";
-import { redactDsn, silentLogger } from "../log/mod.ts";
+import { errorMessage, type Logger, redactDsn, silentLogger } from "../log/mod.ts";
 import { createRegistry } from "../metrics/mod.ts";
 import { VERSION } from "../version.ts";
 import { bootstrapLdb } from "./bootstrap.ts";
 import { ChangelogFile } from "./changelog.ts";
 import { type ReflectorConfig, resolveReflectorConfig } from "./config.ts";
+import { consumeInitSnapshotMetrics } from "./init_snapshot_metrics.ts";
 import { LedgerSource } from "./ledger_source.ts";
 import { reflectorMetrics } from "./metrics.ts";
 import { Reflector, type RunningReflector } from "./reflector.ts";
@@ -57,6 +60,7 @@ export async function startReflector(config: ReflectorConfig): Promise<RunningRe
       endpoint: resolved.bootstrapEndpoint,
       notFoundIsEmpty: resolved.bootstrapNotFoundIsEmpty,
       retryDelayMs: resolved.bootstrapRetryDelayMs,
+      ...(resolved.signal ? { signal: resolved.signal } : {}),
       log,
       onError: (type) => metrics.snapshotDownloadErrors.inc({ id: resolved.id, type }),
     });
@@ -67,6 +71,7 @@ export async function startReflector(config: ReflectorConfig): Promise<RunningRe
       );
     }
   }
+  const created = !(await exists(resolved.ldbPath));
   const db = openLdbForWrite(resolved.ldbPath, { busyTimeoutMs: resolved.busyTimeoutMs });
   let source: LedgerSource | undefined;
   let changelog: ChangelogFile | undefined;
@@ -79,6 +84,17 @@ export async function startReflector(config: ReflectorConfig): Promise<RunningRe
       log,
       onGapSkipped: () => reflectorMetrics(registry).gapsSkipped.inc({ id: resolved.id }),
     });
+    if (resolved.initSnapshotMetricsPath) {
+      const report = await consumeInitSnapshotMetrics(resolved.initSnapshotMetricsPath, log);
+      if (report) {
+        const { startTime, downloaded, compressed } = report;
+        reflectorMetrics(registry).initSnapshotDownloadTime.set(
+          { downloaded, compressed },
+          startTime,
+        );
+        log.info("snapshot download report recorded", { startTime, downloaded, compressed });
+      }
+    }
     if (resolved.changelogPath && resolved.changelogSize > 0) {
       changelog = new ChangelogFile(resolved.changelogPath, resolved.changelogSize, log);
     }
@@ -96,6 +112,30 @@ export async function startReflector(config: ReflectorConfig): Promise<RunningRe
       changelog?.close();
       db.close();
     }
+    // An LDB this start created would make the next start skip bootstrap: remove it.
+    if (created) await removeLdbFiles(resolved.ldbPath, log);
     throw error;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+async function removeLdbFiles(ldbPath: string, log: Logger): Promise<void> {
+  for (const path of [ldbPath, `${ldbPath}-wal`, `${ldbPath}-shm`]) {
+    try {
+      await Deno.remove(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        log.warn("cannot remove the LDB of a failed start", { path, error: errorMessage(error) });
+      }
+    }
   }
 }

@@ -108,18 +108,9 @@ export class WalCheckpointer {
    * @returns The checkpoint result when one ran.
    */
   check(): CheckpointResult | undefined {
-    const { ldbPath, thresholdBytes, type, log } = this.#options;
-    let size = 0;
-    try {
-      size = Deno.statSync(`${ldbPath}-wal`).size;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) {
-        this.#fail("wal_stat", error);
-        return undefined;
-      }
-    }
-    this.#options.onSize?.(size);
-    if (size <= thresholdBytes) return undefined;
+    const { thresholdBytes, type, log } = this.#options;
+    const size = this.measure();
+    if (size === undefined || size <= thresholdBytes) return undefined;
     try {
       // FULL, RESTART and TRUNCATE wait for readers through the busy handler; a reader holding
       // an old snapshot would stall the reflector for the whole busy timeout on every check.
@@ -139,7 +130,7 @@ export class WalCheckpointer {
       this.#failures = 0;
       log.debug("wal checkpoint", { type, walBytes: size, ...result });
       this.#options.onCheckpoint?.(result);
-      this.#options.onSize?.(this.#walSize());
+      this.measure();
       return result;
     } catch (error) {
       this.#fail("wal_checkpoint", error);
@@ -147,12 +138,24 @@ export class WalCheckpointer {
     }
   }
 
-  #walSize(): number {
+  /**
+   * Measures `<ldb>-wal` (0 when absent) and reports it through `onSize`, without
+   * checkpointing; works when the checker is disabled too.
+   *
+   * @returns The size in bytes, or `undefined` when it cannot be read (counted as `wal_stat`).
+   */
+  measure(): number | undefined {
+    let size = 0;
     try {
-      return Deno.statSync(`${this.#options.ldbPath}-wal`).size;
-    } catch {
-      return 0;
+      size = Deno.statSync(`${this.#options.ldbPath}-wal`).size;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        this.#fail("wal_stat", error);
+        return undefined;
+      }
     }
+    this.#options.onSize?.(size);
+    return size;
   }
 
   #fail(kind: "wal_stat" | "wal_checkpoint", error: unknown): void {

@@ -105,3 +105,23 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
+
+/**
+ * Creates the ctldb schema at `dsn` (when missing) and appends `statements` to its ledger.
+ *
+ * @example
+ * ```ts
+ * await seedLedger(`sqlite:${dir.path}/ctldb.db`, [`CREATE TABLE fam___t ("id" INTEGER);`]);
+ * ```
+ */
+export async function seedLedger(dsn: string, statements: string[] = []): Promise<void> {
+  const ctldb = await openCtldb(dsn);
+  try {
+    await ctldb.ensureSchema();
+    for (const statement of statements) {
+      await ctldb.exec("INSERT INTO ctlstore_dml_ledger (statement) VALUES (?)", [statement]);
+    }
+  } finally {
+    await ctldb.close();
+  }
+}

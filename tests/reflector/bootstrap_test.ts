@@ -41,6 +41,26 @@ function seqOf(path: string): number {
 
 const options = { log: silentLogger, retryDelayMs: 10 };
 
+/** How many of this process's file descriptors point to `path` (Linux `/proc`; else 0). */
+function openHandlesTo(path: string): number {
+  let count = 0;
+  try {
+    for (const entry of Deno.readDirSync("/proc/self/fd")) {
+      const target = (() => {
+        try {
+          return Deno.readLinkSync(`/proc/self/fd/${entry.name}`);
+        } catch {
+          return undefined;
+        }
+      })();
+      if (target === path) count++;
+    }
+  } catch {
+    return 0;
+  }
+  return count;
+}
+
 Deno.test("bootstrap from file:// verifies the sidecar checksum, gunzips .gz and renames into place", async () => {
   await using dir = await tempDir();
   const { bytes, checksum } = makeSnapshot(`${dir.path}/source.db`);
@@ -206,4 +226,44 @@ Deno.test("bootstrap from http:// checks the x-amz-meta-checksum header; 404 in 
   const missing = { ...options, url: `${base}/none.db`, ldbPath: `${dir.path}/none.db` };
   assertEquals(await bootstrapLdb({ ...missing, notFoundIsEmpty: true }), "empty");
   await rejects(bootstrapLdb(missing), /after max attempts reached: GET .* 404/);
+});
+
+Deno.test("bootstrap fails at once, leaving no handle open, when the temp file cannot be created", async () => {
+  await using dir = await tempDir();
+  const { bytes } = makeSnapshot(`${dir.path}/source.db`);
+  await Deno.writeFile(`${dir.path}/snap.db`, bytes);
+  const ldbPath = `${dir.path}/ldb.db`;
+  await Deno.mkdir(`${ldbPath}.tmp`); // a directory where the temp file should go
+  const errors: string[] = [];
+  await rejects(
+    bootstrapLdb({
+      ...options,
+      url: `file://${dir.path}/snap.db`,
+      ldbPath,
+      onError: (type) => errors.push(type),
+    }),
+    /directory/i,
+  );
+  assertEquals(errors, ["generic"]);
+  assertEquals(await Deno.stat(ldbPath).catch(() => "absent"), "absent");
+  assertEquals(openHandlesTo(`${dir.path}/snap.db`), 0, "the snapshot file was closed");
+});
+
+Deno.test("bootstrap stops retrying once its signal aborts", async () => {
+  await using dir = await tempDir();
+  const controller = new AbortController();
+  const errors: string[] = [];
+  const bootstrap = bootstrapLdb({
+    ...options,
+    retryDelayMs: 60_000,
+    url: `file://${dir.path}/missing.db`,
+    ldbPath: `${dir.path}/ldb.db`,
+    signal: controller.signal,
+    onError: (type) => {
+      errors.push(type);
+      controller.abort();
+    },
+  });
+  await rejects(bootstrap, /after max attempts reached: snapshot .* does not exist/);
+  assertEquals(errors, ["permanent"], "one attempt, no retry after the abort");
 });

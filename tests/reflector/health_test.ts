@@ -64,6 +64,18 @@ Deno.test("health follows failures, upstream outages, catch-up and latency", () 
       false,
       /^no ledger entry applied yet/,
     ],
+    [
+      "nothing applied yet, upstream failing",
+      {
+        caughtUp: false,
+        appliedSeq: 0,
+        upstreamMaxSeq: undefined,
+        lagStatements: 0,
+        upstreamError: { error: "ECONNREFUSED", since: new Date() },
+      },
+      false,
+      /^no ledger entry applied yet; 0 statements behind at seq 0; upstream unavailable: ECONNREFUSED$/,
+    ],
     ["stopped", { running: false }, false, /^reflector is not running$/],
   ];
   for (const [name, change, healthy, reason] of cases) {

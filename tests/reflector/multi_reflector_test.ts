@@ -52,13 +52,3 @@ Deno.test("multi-reflector needs at least two LDB paths", async () => {
   assertEquals(status.code, 1);
   ok(cli.stderr().includes("multi-reflector mode requires at least 2 ldb paths"));
 });
-
-Deno.test("reflector rejects an unknown checkpoint type naming the flag", async () => {
-  await using cli = await spawnCli([
-    "reflector",
-    ...["-ldb-path", "/tmp/x.db", "-upstream-driver", "sqlite3", "-upstream-dsn", "/tmp/none.db"],
-    ...["-wal-checkpoint-type", "SOMETIMES"],
-  ]);
-  assertEquals((await cli.status).code, 1);
-  match(cli.stderr(), /invalid value passed to wal-checkpoint-type: 'SOMETIMES'/);
-});

@@ -110,3 +110,41 @@ for (const type of ["TRUNCATE", "PASSIVE"]) {
     }
   });
 }
+
+Deno.test("a long catch-up checkpoints between its commits, not only once idle", async () => {
+  await using dir = await tempDir();
+  nextSeq = 1;
+  const ctldbPath = `${dir.path}/ctldb.db`;
+  const ctldb = await openCtldb(`sqlite:${ctldbPath}`);
+  try {
+    await ctldb.ensureSchema();
+    const seq = await writeLedger(ctldb, [
+      `CREATE TABLE fam___tbl ("id" INTEGER, "v" TEXT, PRIMARY KEY("id"));`,
+      ...bigRows(0, 300),
+    ]);
+    const reflector = await startReflector({
+      ldbPath: `${dir.path}/ldb.db`,
+      upstreamDriver: "sqlite3",
+      upstreamDsn: ctldbPath,
+      queryBlockSize: 1000, // the whole ledger in one read
+      maxBatchStatements: 10, // 30 commits of ~40 KiB
+      walPollIntervalMs: 0.001,
+      walCheckpointThresholdSize: 64 * 1024,
+      walCheckpointType: "TRUNCATE",
+      initSnapshotMetricsPath: "",
+    });
+    try {
+      await reflector.waitForSeq(seq, AbortSignal.timeout(10_000));
+      const text = await reflector.registry.metrics();
+      const checkpoints = [
+        ...text.matchAll(/^ctlstore_reflector_wal_checkpoints_total\{.*\} (\d+)$/gm),
+      ]
+        .reduce((sum, match) => sum + Number(match[1]), 0);
+      ok(checkpoints >= 5, `only ${checkpoints} checkpoints during the catch-up`);
+    } finally {
+      await reflector.stop();
+    }
+  } finally {
+    await ctldb.close();
+  }
+});
