@@ -28,7 +28,7 @@ export const supervisorCommand = defineCommand({
   summary: "run a private reflector and publish snapshots of its LDB",
   description: "Runs an embedded reflector (configured by the -reflector.* flags; a missing\n" +
     "-reflector.bootstrap-url snapshot means 'start empty') and, every -snapshot-interval, copies\n" +
-    "its LDB online (VACUUM INTO; the reflector keeps running) and publishes the copy to every\n" +
+    "its LDB online (SQLite backup API; the reflector keeps running) and publishes the copy to every\n" +
     "-snapshot-url in parallel: file:///path (atomic rename, plus <path>.checksum) and\n" +
     "s3://bucket/key (multipart, metadata 'checksum'); names ending in .gz are gzipped. The\n" +
     "checksum is base64(SHA-1) of the uncompressed file. No snapshot is published while the\n" +

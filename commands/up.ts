@@ -5,15 +5,16 @@
  *
  * @module
  */
+import { errorMessage } from "../lib/log/mod.ts";
 import { startUp } from "../lib/up/mod.ts";
-import { defineCommand } from "./_command.ts";
+import { CliError, defineCommand } from "./_command.ts";
 import { shutdownSignal } from "./_shutdown.ts";
 
 function walkthrough(executive: string, sidecar: string, ldb: string): string {
   return `
 ctlstore is up.
   executive  ${executive}   (writes; /metrics, /healthz)
-  sidecar    ${sidecar}   (reads;  /metrics, /healthz)
+  sidecar    ${sidecar}   (reads;  /metrics, /healthcheck)
   LDB        ${ldb}
 
 Try it:
@@ -26,7 +27,8 @@ Try it:
     -d '{"mutations":[{"table":"users","values":{"id":1,"name":"ada","avatar":"3q2+7w=="}}]}'
   curl -X POST ${sidecar}/get-row-by-key/demo/users -d '{"key":[{"value":1}]}'
 
-Read it in-process with the reader library:
+Read it in-process with the reader library (a .ts file in the ctlstore repository, where
+deno.json maps the package name to lib/mod.ts; run it with deno run --allow-read):
   import { Reader } from "@ctlstore/ctlstore";
   const reader = Reader.open("${ldb}");
   console.log(reader.getRowByKey("demo", "users", 1));
@@ -67,23 +69,34 @@ export const upCommand = defineCommand({
     debug: { type: "bool", help: "debug logging" },
   },
   async run(flags) {
+    if (flags["heartbeat-interval"] <= 0) {
+      throw new CliError("invalid value passed to heartbeat-interval: must be positive");
+    }
     const signal = shutdownSignal();
-    const up = await startUp({
-      dataDir: flags["data-dir"],
-      executiveBind: flags["executive-bind"],
-      sidecarBind: flags["sidecar-bind"],
-      heartbeatIntervalMs: flags["heartbeat-interval"],
-      pollIntervalMs: flags["poll-interval"],
-      adminToken: flags["admin-token"],
-      enableDestructiveSchemaChanges: flags["enable-destructive-schema-changes"],
-      debug: flags.debug,
-    });
-    console.log(walkthrough(up.executiveUrl, up.sidecarUrl, up.paths.ldb));
-    const stopped = new Promise<void>((resolve) =>
-      signal.addEventListener("abort", () => resolve(), { once: true })
-    );
-    await Promise.race([stopped, up.finished]);
-    await up.stop();
+    let up;
+    try {
+      up = await startUp({
+        dataDir: flags["data-dir"],
+        executiveBind: flags["executive-bind"],
+        sidecarBind: flags["sidecar-bind"],
+        heartbeatIntervalMs: flags["heartbeat-interval"],
+        pollIntervalMs: flags["poll-interval"],
+        adminToken: flags["admin-token"],
+        enableDestructiveSchemaChanges: flags["enable-destructive-schema-changes"],
+        debug: flags.debug,
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) return 0;
+      throw new CliError(errorMessage(error));
+    }
+    if (!signal.aborted) console.log(walkthrough(up.executiveUrl, up.sidecarUrl, up.paths.ldb));
+    try {
+      await up.finished;
+    } catch (error) {
+      throw new CliError(errorMessage(error));
+    }
     console.error("ctlstore up: stopped");
+    return 0;
   },
 });

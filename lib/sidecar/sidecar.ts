@@ -6,7 +6,7 @@
  */
 import { startServer } from "../http/mod.ts";
 import type { RunningService } from "../service.ts";
-import { type Logger, silentLogger } from "../log/mod.ts";
+import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
 import type { Registry } from "../metrics/mod.ts";
 import { defaultLdbPath, Reader } from "../reader/mod.ts";
 import { createSidecarHandler } from "./handler.ts";
@@ -24,6 +24,12 @@ export interface SidecarConfig {
   application?: string;
   /** Request bodies must arrive within this many milliseconds (default 5000). */
   readTimeoutMs?: number;
+  /**
+   * Longest {@linkcode RunningSidecar.stop} waits for responses still being written (default
+   * 5000, the original's write timeout). `Deno.serve` has no write timeout, so without this a
+   * client that stops reading would hold a graceful shutdown forever.
+   */
+  shutdownTimeoutMs?: number;
   /** Where start, stop and server faults are logged (default: nowhere). */
   logger?: Logger;
   /** Registry for the metrics (default: a new `sidecar` registry with process metrics). */
@@ -32,7 +38,10 @@ export interface SidecarConfig {
   signal?: AbortSignal;
 }
 
-/** A running sidecar; `stop()` lets in-flight requests finish and closes the reader. */
+/**
+ * A running sidecar; `stop()` lets in-flight requests finish (waiting at most the shutdown
+ * timeout for their responses to be read) and closes the reader.
+ */
 export interface RunningSidecar extends RunningService {
   /** The bound address (the real port when port 0 was asked for). */
   readonly address: { hostname: string; port: number };
@@ -82,19 +91,36 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
     max_rows: maxRows,
   });
   const running = server;
+  const shutdownTimeoutMs = config.shutdownTimeoutMs ?? 5000;
+  const done = Promise.withResolvers<void>();
   let stopping: Promise<void> | undefined;
   const stop = () =>
     stopping ??= (async () => {
-      await running.shutdown();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const gaveUp = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), shutdownTimeoutMs);
+      });
+      const stuck = await Promise.race([running.shutdown().then(() => false), gaveUp]);
+      clearTimeout(timer);
+      if (stuck) {
+        log.warn("stopped waiting for clients that do not read their responses", {
+          after_ms: shutdownTimeoutMs,
+        });
+      }
       reader.close();
       log.info("sidecar stopped");
+      done.resolve();
     })();
   config.signal?.addEventListener("abort", () => void stop(), { once: true });
   if (config.signal?.aborted) void stop();
+  void running.finished.then(stop, (error: unknown) => {
+    log.error("sidecar server failed", { error: errorMessage(error) });
+    return stop();
+  });
   return {
     address: server.address,
     stop,
-    finished: running.finished.then(stop),
+    finished: done.promise,
     registry: metrics.registry,
   };
 }

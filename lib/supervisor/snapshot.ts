@@ -1,6 +1,11 @@
 /**
- * Online snapshots of a live LDB: `VACUUM INTO` on a separate read-only connection copies one
- * consistent read transaction into a new file while the reflector keeps writing (WAL mode).
+ * Online snapshots of a live LDB: SQLite's backup API (`backup()` of `node:sqlite`), run on a
+ * separate read-only connection in a single step, copies every page inside one read transaction
+ * into a new file while the reflector keeps writing (WAL mode). One step means the copy is
+ * consistent and never restarts, however often the reflector commits.
+ *
+ * `VACUUM INTO` is not used: it attaches the target database, and Deno's `node:sqlite` refuses
+ * `ATTACH` unless every permission is granted, which the compiled binary does not have.
  *
  * The copy runs in a short-lived worker so a large LDB does not block the event loop (and with
  * it the embedded reflector). The worker source is inline so `deno bundle` and `deno compile`
@@ -21,13 +26,13 @@ export interface SnapshotFile {
 }
 
 const WORKER_SOURCE = `
-import { DatabaseSync } from "node:sqlite";
-self.onmessage = ({ data }) => {
+import { backup, DatabaseSync } from "node:sqlite";
+self.onmessage = async ({ data }) => {
   try {
     const source = new DatabaseSync(data.source, { readOnly: true });
     try {
       source.exec("PRAGMA busy_timeout = 5000");
-      source.prepare("VACUUM INTO ?").run(data.target);
+      await backup(source, data.target, { rate: 2147483647 });
     } finally {
       source.close();
     }

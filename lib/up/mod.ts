@@ -10,7 +10,7 @@ import type { RunningService } from "../service.ts";
 import { join, resolve } from "node:path";
 import { startExecutive } from "../executive/mod.ts";
 import { startHeartbeat } from "../heartbeat/mod.ts";
-import { createLogger, type Logger } from "../log/mod.ts";
+import { createLogger, errorMessage, type Logger } from "../log/mod.ts";
 import { startReflector } from "../reflector/mod.ts";
 import { startSidecar } from "../sidecar/mod.ts";
 
@@ -34,6 +34,8 @@ export interface UpConfig {
   debug?: boolean;
   /** Where log lines go (default stderr). */
   write?: (line: string) => void;
+  /** Stops everything when aborted; aborting during start-up makes {@linkcode startUp} reject. */
+  signal?: AbortSignal;
 }
 
 /** The files of a data directory. */
@@ -54,7 +56,10 @@ export interface RunningUp extends RunningService {
   readonly sidecarUrl: string;
   /** Stops heartbeat, sidecar, reflector and executive, in that order. */
   stop(): Promise<void>;
-  /** Resolves once everything has stopped. */
+  /**
+   * Settles once everything has stopped: after {@linkcode RunningUp.stop}, an abort, or one
+   * service ending by itself (which stops the others; a failure rejects with its error).
+   */
   readonly finished: Promise<void>;
 }
 
@@ -98,6 +103,8 @@ function urlOf(address: { hostname: string; port: number }): string {
 /**
  * Starts executive, reflector, sidecar and heartbeat on one data directory.
  *
+ * @throws {Error} When a service cannot start (the ones already started are stopped first), or
+ *   the signal's reason when it is aborted during start-up.
  * @example
  * ```ts
  * const up = await startUp({ dataDir: "./data" });
@@ -113,58 +120,82 @@ export async function startUp(config: UpConfig): Promise<RunningUp> {
       debug: config.debug ?? false,
       ...(config.write ? { write: config.write } : {}),
     });
-  const stack: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stack.splice(0).reverse()) await stop();
+  const log = logger("up");
+  const signal = config.signal;
+  const started: RunningService[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    stopping ??= (async () => {
+      for (const service of started.toReversed()) {
+        try {
+          await service.stop();
+        } catch (error) {
+          log.warn("error while stopping", { error: errorMessage(error) });
+        }
+      }
+    })();
+  /** Records a started service (so it is stopped on failure), then honours an abort. */
+  const add = async <T extends RunningService>(starting: Promise<T>): Promise<T> => {
+    const service = await starting;
+    started.push(service);
+    signal?.throwIfAborted();
+    return service;
   };
   try {
-    const executive = await startExecutive({
+    signal?.throwIfAborted();
+    const executive = await add(startExecutive({
       bind: config.executiveBind ?? "127.0.0.1:3000",
       ctldb: `sqlite:${paths.ctldb}`,
       logger: logger("executive"),
       enableDestructiveSchemaChanges: config.enableDestructiveSchemaChanges ?? false,
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
-    });
-    stack.push(() => executive.stop());
-    const reflector = await startReflector({
+    }));
+    await add(startReflector({
       ldbPath: paths.ldb,
       upstreamDriver: "sqlite3",
       upstreamDsn: paths.ctldb,
       changelogPath: paths.changelog,
       pollIntervalMs: config.pollIntervalMs ?? 100,
       logger: logger("reflector"),
-    });
-    stack.push(() => reflector.stop());
-    const sidecar = await startSidecar({
+    }));
+    const sidecar = await add(startSidecar({
       bindAddr: config.sidecarBind ?? "127.0.0.1:1331",
       ldbPath: paths.ldb,
       logger: logger("sidecar"),
-    });
-    stack.push(() => sidecar.stop());
+    }));
     const executiveUrl = urlOf(executive.address!);
-    const heartbeat = await startHeartbeat({
+    await add(startHeartbeat({
       executiveUrl,
       writerSecret: await heartbeatSecret(paths.heartbeatSecret),
       intervalMs: config.heartbeatIntervalMs ?? 15_000,
       logger: logger("heartbeat"),
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
-    });
-    stack.push(() => heartbeat.stop());
-    const finished = Promise.all([
-      executive.finished,
-      reflector.finished,
-      sidecar.finished,
-      heartbeat.finished,
-    ]).then(() => {});
+      ...(signal ? { signal } : {}),
+    }));
+    const onAbort = () => void stop();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let failure: unknown;
+    const finished = Promise.race(started.map((service) => service.finished))
+      .then(() => {
+        if (!stopping) log.error("a service stopped by itself; stopping the others");
+      }, (error: unknown) => {
+        failure = error;
+        if (!stopping) log.error("a service failed", { error: errorMessage(error) });
+      })
+      .then(stop)
+      .then(() => {
+        signal?.removeEventListener("abort", onAbort);
+        if (failure !== undefined) throw failure;
+      });
     return {
       paths,
       executiveUrl,
       sidecarUrl: urlOf(sidecar.address),
-      stop: stopAll,
+      stop,
       finished,
     };
   } catch (error) {
-    await stopAll();
+    await stop();
     throw error;
   }
 }

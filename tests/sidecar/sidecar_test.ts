@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { LdbNotFoundError } from "../../lib/ldb/mod.ts";
+import { LdbTestUtil } from "../../lib/reader/mod.ts";
+import { createLogger } from "../../lib/log/mod.ts";
 import { startSidecar } from "../../lib/sidecar/mod.ts";
 import { freePort, spawnCli } from "../_helpers/process.ts";
 import { tempDir } from "../_helpers/temp.ts";
@@ -13,6 +15,41 @@ Deno.test("startSidecar fails with 'no LDB found at <path>' when the file is mis
     (error: Error) =>
       error instanceof LdbNotFoundError && error.message === `no LDB found at ${path}`,
   );
+});
+
+Deno.test("a client that stops reading a large response does not hold the sidecar's stop", async () => {
+  using ldb = LdbTestUtil.create();
+  const note = "n".repeat(10_000);
+  ldb.createTable({
+    family: "fam",
+    name: "notes",
+    fields: [["id", "integer"], ["note", "text"]],
+    keyFields: ["id"],
+    rows: Array.from({ length: 1000 }, (_, i) => [i, note]),
+  });
+  const lines: string[] = [];
+  const sidecar = await startSidecar({
+    bindAddr: "127.0.0.1:0",
+    ldbPath: ldb.path,
+    shutdownTimeoutMs: 100,
+    logger: createLogger("sidecar", { write: (line) => lines.push(line) }),
+  });
+  const connection = await Deno.connect({ hostname: "127.0.0.1", port: sidecar.address.port });
+  try {
+    const request = "POST /get-rows-by-key-prefix/fam/notes HTTP/1.1\r\nHost: x\r\n" +
+      "Content-Length: 2\r\n\r\n{}";
+    await connection.write(new TextEncoder().encode(request));
+    const buffer = new Uint8Array(64 * 1024);
+    const first = await connection.read(buffer);
+    assert.match(new TextDecoder().decode(buffer.subarray(0, first ?? 0)), /^HTTP\/1\.1 200 /);
+    // The client reads nothing more, so most of the 10 MB response cannot be written.
+    await sidecar.stop();
+    await sidecar.finished;
+    assert.ok(lines.some((line) => line.includes("stopped waiting for clients")), lines.join("\n"));
+    assert.ok(lines.some((line) => line.includes("sidecar stopped")), lines.join("\n"));
+  } finally {
+    connection.close();
+  }
 });
 
 Deno.test("/metrics counts requests by route, status and user agent, and rows returned", async () => {

@@ -98,3 +98,31 @@ Deno.test("a snapshot of a missing LDB fails and leaves no file", async () => {
   );
   assert.deepEqual(await Array.fromAsync(Deno.readDir(dir.path)), []);
 });
+
+Deno.test("a snapshot needs no more permissions than `deno task compile` grants", async () => {
+  const { default: config } = await import("../../deno.json", { with: { type: "json" } });
+  const compile: string = config.tasks.compile;
+  const permissions = compile.match(/--allow-[a-z]+/g) ?? [];
+  assert.ok(permissions.length > 0 && !/\s(-A|--allow-all)\b/.test(compile), compile);
+  await using dir = await tempDir();
+  const db = createLdb(`${dir.path}/ldb.db`);
+  try {
+    applySeq(db, 7);
+  } finally {
+    db.close();
+  }
+  const module = new URL("../../lib/supervisor/snapshot.ts", import.meta.url).href;
+  const script = `${dir.path}/snapshot.ts`;
+  await Deno.writeTextFile(
+    script,
+    `import { takeSnapshot } from ${JSON.stringify(module)};\n` +
+      "console.log((await takeSnapshot(Deno.args[0], Deno.args[1])).seq);\n",
+  );
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...permissions, script, `${dir.path}/ldb.db`, `${dir.path}/snap.db`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  assert.equal(decode(output.stdout), "7\n", decode(output.stderr));
+});

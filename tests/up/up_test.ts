@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Reader } from "../../lib/mod.ts";
+// The package name, as in the README: deno.json's name and exports resolve it to lib/mod.ts.
+import { Reader } from "@ctlstore/ctlstore";
 import { spawnCli } from "../_helpers/process.ts";
 import { tempDir } from "../_helpers/temp.ts";
 
@@ -59,6 +60,16 @@ Deno.test("ctlstore up runs the README walkthrough, stops on SIGTERM and keeps i
     assert.match(write.text, /^\{"seq":\d+\}$/);
     const row = await readRow(sidecar);
     assert.equal(row.text, '{"avatar":"3q2+7w==","id":1,"name":"ada"}\n');
+    const banner = /(http:\S+)\s+\((?:reads|writes);\s+([^)]+)\)/g;
+    const advertised = [...cli.stdout().matchAll(banner)].flatMap(([, url, paths]) =>
+      paths!.split(", ").map((path) => url + path)
+    );
+    assert.equal(advertised.length, 4, cli.stdout());
+    for (const url of advertised) {
+      const response = await fetch(url);
+      await response.body?.cancel();
+      assert.equal(response.status, 200, `the banner's ${url}`);
+    }
 
     const reader = Reader.open(`${dataDir}/ldb.db`);
     try {
