@@ -8,7 +8,7 @@ import { startExecutive } from "../lib/executive/mod.ts";
 import { createLogger } from "../lib/log/mod.ts";
 import { defineCommand } from "./_command.ts";
 import { DOGSTATSD_FLAGS } from "./_dogstatsd.ts";
-import { shutdownSignal } from "./_shutdown.ts";
+import { runUntilShutdown } from "./_shutdown.ts";
 
 /** The `executive` command. */
 export const executiveCommand = defineCommand({
@@ -57,20 +57,21 @@ export const executiveCommand = defineCommand({
     ...DOGSTATSD_FLAGS,
   },
   async run(flags) {
-    const service = await startExecutive({
-      bind: flags.bind,
-      ctldb: flags.ctldb,
-      logger: createLogger("executive", { debug: flags.debug }),
-      handlerTimeoutMs: flags["handler-timeout"],
-      maxTableSize: flags["max-table-size"],
-      warnTableSize: flags["warn-table-size"],
-      writerLimitPeriodMs: flags["writer-limit-period"],
-      writerLimit: flags["writer-limit"],
-      shadow: flags.shadow,
-      enableDestructiveSchemaChanges: flags["enable-destructive-schema-changes"],
-      adminToken: flags["admin-token"],
-      signal: shutdownSignal(),
-    });
-    await service.finished;
+    await runUntilShutdown((signal) =>
+      startExecutive({
+        bind: flags.bind,
+        ctldb: flags.ctldb,
+        logger: createLogger("executive", { debug: flags.debug }),
+        handlerTimeoutMs: flags["handler-timeout"],
+        maxTableSize: flags["max-table-size"],
+        warnTableSize: flags["warn-table-size"],
+        writerLimitPeriodMs: flags["writer-limit-period"],
+        writerLimit: flags["writer-limit"],
+        shadow: flags.shadow,
+        enableDestructiveSchemaChanges: flags["enable-destructive-schema-changes"],
+        adminToken: flags["admin-token"],
+        signal,
+      })
+    );
   },
 });

@@ -5,10 +5,10 @@
  * @module
  */
 import { startHeartbeat } from "../lib/heartbeat/mod.ts";
-import { createLogger, errorMessage } from "../lib/log/mod.ts";
+import { createLogger } from "../lib/log/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
 import { DOGSTATSD_FLAGS } from "./_dogstatsd.ts";
-import { shutdownSignal } from "./_shutdown.ts";
+import { runUntilShutdown } from "./_shutdown.ts";
 
 /** The `heartbeat` command. */
 export const heartbeatCommand = defineCommand({
@@ -47,11 +47,9 @@ export const heartbeatCommand = defineCommand({
     if (values["heartbeat-interval"] <= 0) {
       throw new CliError("invalid value passed to heartbeat-interval: must be positive");
     }
-    const signal = shutdownSignal();
     const logger = createLogger("heartbeat", { debug: values.debug });
-    let heartbeat;
-    try {
-      heartbeat = await startHeartbeat({
+    await runUntilShutdown((signal) =>
+      startHeartbeat({
         executiveUrl: values["executive-url"],
         writerSecret: values["writer-secret"],
         familyName: values["family-name"],
@@ -62,14 +60,7 @@ export const heartbeatCommand = defineCommand({
         metricsBind: values["metrics-bind"] || undefined,
         logger,
         signal,
-      });
-    } catch (error) {
-      if (signal.aborted) return 0;
-      throw new CliError(errorMessage(error));
-    }
-    if (signal.aborted) await heartbeat.stop();
-    signal.addEventListener("abort", () => heartbeat.stop(), { once: true });
-    await heartbeat.finished;
-    return 0;
+      })
+    );
   },
 });

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { createLogger, errorMessage } from "../lib/log/mod.ts";
+import { createLogger } from "../lib/log/mod.ts";
 import { startMultiReflector } from "../lib/reflector/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
 import { REFLECTOR_FLAGS, reflectorConfigFromFlags } from "./_reflector_flags.ts";
-import { shutdownSignal } from "./_shutdown.ts";
+import { runUntilShutdown } from "./_shutdown.ts";
 
 /** The `multi-reflector` command. */
 export const multiReflectorCommand = defineCommand({
@@ -23,19 +23,8 @@ export const multiReflectorCommand = defineCommand({
   async run(values) {
     const paths = values["multi-reflector.ldb-paths"];
     if (paths.length < 2) throw new CliError("multi-reflector mode requires at least 2 ldb paths");
-    const signal = shutdownSignal();
     const logger = createLogger("reflector", { debug: values.debug });
     const { ldbPath: _ignored, ...config } = reflectorConfigFromFlags(values, logger);
-    let multi;
-    try {
-      multi = await startMultiReflector({ ...config, ldbPaths: paths, signal });
-    } catch (error) {
-      if (signal.aborted) return 0;
-      throw new CliError(errorMessage(error));
-    }
-    if (signal.aborted) await multi.stop();
-    signal.addEventListener("abort", () => multi.stop(), { once: true });
-    await multi.finished;
-    return 0;
+    await runUntilShutdown((signal) => startMultiReflector({ ...config, ldbPaths: paths, signal }));
   },
 });

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { createLogger, errorMessage } from "../lib/log/mod.ts";
+import { createLogger } from "../lib/log/mod.ts";
 import { startReflector } from "../lib/reflector/mod.ts";
-import { CliError, defineCommand } from "./_command.ts";
+import { defineCommand } from "./_command.ts";
 import { REFLECTOR_FLAGS, reflectorConfigFromFlags } from "./_reflector_flags.ts";
-import { shutdownSignal } from "./_shutdown.ts";
+import { runUntilShutdown } from "./_shutdown.ts";
 
 /** The `reflector` command. */
 export const reflectorCommand = defineCommand({
@@ -21,19 +21,8 @@ export const reflectorCommand = defineCommand({
     "no-ops; -multi-reflector.ldb-paths is only read by multi-reflector.",
   flags: REFLECTOR_FLAGS,
   async run(values) {
-    const signal = shutdownSignal();
     const logger = createLogger("reflector", { debug: values.debug });
     const config = reflectorConfigFromFlags(values, logger);
-    let reflector;
-    try {
-      reflector = await startReflector({ ...config, signal });
-    } catch (error) {
-      if (signal.aborted) return 0;
-      throw new CliError(errorMessage(error));
-    }
-    if (signal.aborted) await reflector.stop();
-    signal.addEventListener("abort", () => reflector.stop(), { once: true });
-    await reflector.finished;
-    return 0;
+    await runUntilShutdown((signal) => startReflector({ ...config, signal }));
   },
 });

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { createLogger, errorMessage } from "../lib/log/mod.ts";
+import { createLogger } from "../lib/log/mod.ts";
 import { startSidecar } from "../lib/sidecar/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
 import { DOGSTATSD_FLAGS } from "./_dogstatsd.ts";
-import { shutdownSignal } from "./_shutdown.ts";
+import { runUntilShutdown } from "./_shutdown.ts";
 
 /** The `sidecar` command. */
 export const sidecarCommand = defineCommand({
@@ -37,21 +37,15 @@ export const sidecarCommand = defineCommand({
     if (values["max-rows"] < 0) {
       throw new CliError("invalid value passed to max-rows: must not be negative");
     }
-    const signal = shutdownSignal();
-    let sidecar;
-    try {
-      sidecar = await startSidecar({
+    await runUntilShutdown((signal) =>
+      startSidecar({
         bindAddr: values["bind-addr"],
         ldbPath: values["ldb-path"],
         maxRows: values["max-rows"],
         application: values.application,
         logger: createLogger("sidecar", { debug: values.debug }),
         signal,
-      });
-    } catch (error) {
-      throw new CliError(errorMessage(error));
-    }
-    await sidecar.finished;
-    return 0;
+      })
+    );
   },
 });

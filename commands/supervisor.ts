@@ -5,12 +5,12 @@
  * @module
  */
 import { type FlagSpec, prefixFlags, unprefixFlagValues } from "../lib/flags/mod.ts";
-import { createLogger, errorMessage } from "../lib/log/mod.ts";
+import { createLogger } from "../lib/log/mod.ts";
 import { DEFAULT_MAX_SNAPSHOT_LAG, startSupervisor } from "../lib/supervisor/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
 import { DOGSTATSD_FLAGS } from "./_dogstatsd.ts";
 import { REFLECTOR_FLAGS, reflectorConfigFromFlags } from "./_reflector_flags.ts";
-import { shutdownSignal } from "./_shutdown.ts";
+import { runUntilShutdown } from "./_shutdown.ts";
 
 /** `-ledger-latency-health.*`: the reflector's `-ledger-latency.*` flags, accepted and ignored. */
 const LEDGER_LATENCY_HEALTH_FLAGS = Object.fromEntries(
@@ -70,7 +70,6 @@ export const supervisorCommand = defineCommand({
     if (values["max-snapshot-lag"] < 0) {
       throw new CliError("invalid value passed to max-snapshot-lag: must not be negative");
     }
-    const signal = shutdownSignal();
     const logger = createLogger("supervisor", { debug: values.debug });
     // The original defaults -reflector.ledger-latency.disable to true; that is no reason to
     // print its deprecation notice on every start.
@@ -82,32 +81,22 @@ export const supervisorCommand = defineCommand({
       ...reflectorConfigFromFlags(reflectorValues, logger.child("reflector")),
       metricsBind: "",
     };
-    let supervisor;
-    try {
-      supervisor = await startSupervisor({
-        reflector,
-        snapshotUrls: values["snapshot-url"],
-        snapshotIntervalMs: values["snapshot-interval"],
-        maxSnapshotLag: values["max-snapshot-lag"],
-        metricsBind: values["metrics-bind"],
-        shadow: values.shadow,
-        logger,
-      });
-    } catch (error) {
-      if (signal.aborted) return 0;
-      throw new CliError(errorMessage(error));
-    }
-    if (supervisor.address) {
-      const { hostname, port } = supervisor.address;
-      logger.info("serving metrics", { address: `${hostname}:${port}` });
-    }
-    if (signal.aborted) await supervisor.stop();
-    signal.addEventListener("abort", () => supervisor.stop(), { once: true });
-    try {
-      await supervisor.finished;
-    } catch (error) {
-      throw new CliError(errorMessage(error));
-    }
-    return 0;
+    await runUntilShutdown(
+      () =>
+        startSupervisor({
+          reflector,
+          snapshotUrls: values["snapshot-url"],
+          snapshotIntervalMs: values["snapshot-interval"],
+          maxSnapshotLag: values["max-snapshot-lag"],
+          metricsBind: values["metrics-bind"],
+          shadow: values.shadow,
+          logger,
+        }),
+      (supervisor) => {
+        if (!supervisor.address) return;
+        const { hostname, port } = supervisor.address;
+        logger.info("serving metrics", { address: `${hostname}:${port}` });
+      },
+    );
   },
 });

@@ -5,10 +5,9 @@
  *
  * @module
  */
-import { errorMessage } from "../lib/log/mod.ts";
 import { startUp } from "../lib/up/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
-import { shutdownSignal } from "./_shutdown.ts";
+import { runUntilShutdown } from "./_shutdown.ts";
 
 function walkthrough(executive: string, sidecar: string, ldb: string): string {
   return `
@@ -72,31 +71,21 @@ export const upCommand = defineCommand({
     if (flags["heartbeat-interval"] <= 0) {
       throw new CliError("invalid value passed to heartbeat-interval: must be positive");
     }
-    const signal = shutdownSignal();
-    let up;
-    try {
-      up = await startUp({
-        dataDir: flags["data-dir"],
-        executiveBind: flags["executive-bind"],
-        sidecarBind: flags["sidecar-bind"],
-        heartbeatIntervalMs: flags["heartbeat-interval"],
-        pollIntervalMs: flags["poll-interval"],
-        adminToken: flags["admin-token"],
-        enableDestructiveSchemaChanges: flags["enable-destructive-schema-changes"],
-        debug: flags.debug,
-        signal,
-      });
-    } catch (error) {
-      if (signal.aborted) return 0;
-      throw new CliError(errorMessage(error));
-    }
-    if (!signal.aborted) console.log(walkthrough(up.executiveUrl, up.sidecarUrl, up.paths.ldb));
-    try {
-      await up.finished;
-    } catch (error) {
-      throw new CliError(errorMessage(error));
-    }
+    await runUntilShutdown(
+      (signal) =>
+        startUp({
+          dataDir: flags["data-dir"],
+          executiveBind: flags["executive-bind"],
+          sidecarBind: flags["sidecar-bind"],
+          heartbeatIntervalMs: flags["heartbeat-interval"],
+          pollIntervalMs: flags["poll-interval"],
+          adminToken: flags["admin-token"],
+          enableDestructiveSchemaChanges: flags["enable-destructive-schema-changes"],
+          debug: flags.debug,
+          signal,
+        }),
+      (up) => console.log(walkthrough(up.executiveUrl, up.sidecarUrl, up.paths.ldb)),
+    );
     console.error("ctlstore up: stopped");
-    return 0;
   },
 });

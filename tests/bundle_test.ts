@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { VERSION } from "../lib/version.ts";
+import { CLI_PERMISSIONS } from "./_helpers/process.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -20,9 +21,9 @@ Deno.test("main.ts bundled into one file runs --help and version", async () => {
     const bundle = `${dir}/ctlstore.js`;
     const built = await run(["bundle", "--quiet", "--platform", "deno", "-o", bundle, "main.ts"]);
     assert.equal(built.code, 0, built.stderr);
-    const version = await run(["run", "-A", bundle, "version"]);
+    const version = await run(["run", ...CLI_PERMISSIONS, bundle, "version"]);
     assert.equal(version.stdout, `${VERSION}\n`, version.stderr);
-    const help = await run(["run", "-A", bundle, "--help"]);
+    const help = await run(["run", ...CLI_PERMISSIONS, bundle, "--help"]);
     assert.equal(help.code, 0, help.stderr);
     assert.match(help.stdout, /^Usage: ctlstore <command> \[flags\]/);
   } finally {

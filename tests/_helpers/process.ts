@@ -1,5 +1,6 @@
 /**
- * Test fixtures for the real CLI: spawn `deno run -A main.ts <args>` from the repository root,
+ * Test fixtures for the real CLI: spawn `deno run <permissions> main.ts <args>` from the
+ * repository root, with exactly the permissions `deno task compile` grants the executable,
  * wait until a line of output appears or a TCP port answers, and stop it on dispose (SIGTERM,
  * then SIGKILL after a grace period), awaiting its exit. Also a free-port helper.
  *
@@ -8,6 +9,14 @@
 
 /** The repository root (where `main.ts` lives). */
 export const REPO_ROOT = new URL("../../", import.meta.url).pathname;
+
+/**
+ * The `--allow-*` flags of the `compile` task in deno.json: the permissions the shipped
+ * executable has, so the CLI is tested as users run it.
+ */
+export const CLI_PERMISSIONS: string[] = JSON.parse(
+  Deno.readTextFileSync(`${REPO_ROOT}deno.json`),
+).tasks.compile.split(/\s+/).filter((arg: string) => arg.startsWith("--allow-"));
 
 /**
  * A TCP port nothing listens on right now (bind port 0, read it, close).
@@ -81,7 +90,7 @@ async function portAnswers(port: number): Promise<boolean> {
  */
 export async function spawnCli(args: string[], options: SpawnOptions = {}): Promise<SpawnedCli> {
   const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts", ...args],
+    args: ["run", ...CLI_PERMISSIONS, "main.ts", ...args],
     cwd: REPO_ROOT,
     env: options.env ?? {},
     stdin: "null",
