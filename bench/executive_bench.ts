@@ -13,6 +13,7 @@
 // deno-lint-ignore-file no-console
 import mysql from "mysql2/promise";
 import { MYSQL_SESSION_SQL, type MysqlDsn, mysqlPoolOptions, parseDsn } from "../lib/ctldb/mod.ts";
+import { median } from "./_stats.ts";
 
 const SERVER_DSN = Deno.env.get("CTLSTORE_TEST_MYSQL_DSN") ?? "root@tcp(127.0.0.1:3306)/";
 const WRITERS = 8;
@@ -90,11 +91,6 @@ async function rate(workers: number, step: (worker: number) => Promise<void>) {
     }
   }));
   return done / ((performance.now() - start) / 1000);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function post(url: string, body: string, headers: Record<string, string> = {}) {

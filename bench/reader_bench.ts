@@ -9,15 +9,11 @@
 import { DatabaseSync } from "node:sqlite";
 import { openLdbForWrite, setLdbLastUpdate } from "../lib/ldb/mod.ts";
 import { Reader } from "../lib/mod.ts";
+import { median } from "./_stats.ts";
 
 const ROWS = 100_000;
 const OPS = 100_000;
 const ROUNDS = 15;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 function createLdb(path: string): void {
   const db = openLdbForWrite(path);

@@ -24,6 +24,7 @@ import { freshMysqlDatabase } from "../tests/_helpers/mysql.ts";
 import { spawnCli } from "../tests/_helpers/process.ts";
 import { tempDir } from "../tests/_helpers/temp.ts";
 import { generateLedger, loadLedger, TABLES } from "../tests/reflector/_ledger.ts";
+import { percentile } from "./_stats.ts";
 
 const STATEMENTS = 100_000;
 const MUTATIONS = 500;
@@ -86,10 +87,6 @@ async function replayRate(): Promise<void> {
       rate(ledger.upserts.length, bareMs)
     } rows/s | ${Math.round(bareMs)} ms |`,
   );
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)]!;
 }
 
 async function latency(dsn: string, executiveUrl: string, pollInterval: string): Promise<void> {

@@ -18,6 +18,7 @@ import process from "node:process";
 import { DatabaseSync } from "node:sqlite";
 import { openLdbForWrite, setLdbLastUpdate } from "../lib/ldb/mod.ts";
 import { startSidecar } from "../lib/sidecar/mod.ts";
+import { median } from "./_stats.ts";
 
 const ROWS = 10_000;
 const CONCURRENCY = 32;
@@ -31,11 +32,6 @@ interface LoadResult {
   requests: number;
   errors: number;
   seconds: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function createLdb(path: string): void {
