@@ -12,6 +12,7 @@ import {
   type FieldTuple,
 } from "../lib/client/mod.ts";
 import type { FlagSpecs } from "../lib/flags/mod.ts";
+import { errorMessage } from "../lib/log/mod.ts";
 import { CliError } from "./_command.ts";
 
 /** `-e/--executive` and `--admin-token`, on every admin command that calls the executive. */
@@ -64,7 +65,7 @@ export function executiveClient(
       signal: AbortSignal.timeout(INVOCATION_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new CliError(error instanceof Error ? error.message : String(error));
+    throw new CliError(errorMessage(error));
   }
 }
 
@@ -100,7 +101,7 @@ export function parseFields(values: string[]): FieldTuple[] {
 
 /**
  * Runs an executive call, turning its failures into one-line CLI errors. `onStatus` may handle
- * a status (e.g. 409) itself; returning `true` means handled.
+ * a status (e.g. 409) itself: the call then resolves `undefined` (unless the handler throws).
  *
  * @example
  * ```ts

@@ -6,6 +6,7 @@
  */
 import { DEFAULT_LDB_DIR, LdbNotFoundError, Reader, ReaderError } from "../lib/mod.ts";
 import type { FlagSpecs } from "../lib/flags/mod.ts";
+import { errorMessage } from "../lib/log/mod.ts";
 import { CliError } from "./_command.ts";
 
 /**
@@ -33,8 +34,7 @@ export function openReader(path: string, prefix = ""): Reader {
   try {
     return Reader.open(path);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new CliError(`${prefix}${message}`);
+    throw new CliError(`${prefix}${errorMessage(error)}`);
   }
 }
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { errorMessage } from "../log/mod.ts";
 import { parseJsonExact, stringifyGoJson } from "../schema/mod.ts";
 import { ExecutiveError, ExecutiveUnreachableError } from "./executive_error.ts";
 import { normalizeExecutiveUrl } from "./url.ts";
@@ -352,8 +353,7 @@ export class ExecutiveClient {
         signal: AbortSignal.any(signals),
       });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ExecutiveUnreachableError(reason, { cause: error });
+      throw new ExecutiveUnreachableError(errorMessage(error), { cause: error });
     }
   }
 }

@@ -12,14 +12,13 @@ import {
   clearTableSql,
   dropTableSql,
   ldbTableName,
-  LEDGER_BEGIN,
-  LEDGER_COMMIT,
   NameError,
   normalizeFamilyName,
   normalizeTableName,
 } from "../schema/mod.ts";
 import type { ExecutiveContext } from "./context.ts";
 import { familyExists } from "./families.ts";
+import { bracketed } from "./ledger.ts";
 import { applySchemaChange } from "./schema_changes.ts";
 
 /**
@@ -89,15 +88,11 @@ async function clearTables(
 ): Promise<void> {
   if (tables.length === 0) return;
   const statements = tables.map(clearTableSql);
-  const ledgerRows = statements.length > 1
-    ? [LEDGER_BEGIN, ...statements, LEDGER_COMMIT]
-    : statements;
+  const ledgerRows = bracketed(statements);
   await ctx.ledger.transaction(async (tx) => {
     await tx.lock();
-    for (const row of ledgerRows) {
-      if (row !== LEDGER_BEGIN && row !== LEDGER_COMMIT) await tx.session.exec(row);
-      await tx.append(row);
-    }
+    for (const sql of statements) await tx.session.exec(sql);
+    await tx.appendMany(ledgerRows);
     signal?.throwIfAborted();
   }, signal);
   ctx.metrics.ledgerRows.inc(ledgerRows.length);

@@ -6,6 +6,7 @@
  * @module
  */
 import { HttpError } from "../http/mod.ts";
+import { errorMessage } from "../log/mod.ts";
 import { parseJsonExact } from "../schema/mod.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -41,7 +42,7 @@ export function parseJsonBody(body: Uint8Array): unknown {
   try {
     return parseJsonExact(text);
   } catch (e) {
-    throw jsonError(e instanceof Error ? e.message : String(e));
+    throw jsonError(errorMessage(e));
   }
 }
 

@@ -17,6 +17,7 @@
  */
 import type { Ctldb, CtldbSession } from "../ctldb/mod.ts";
 import type { Logger } from "../log/mod.ts";
+import { LEDGER_BEGIN, LEDGER_COMMIT } from "../schema/mod.ts";
 
 /** The statement that takes the ledger lock. */
 export const LEDGER_LOCK_SQL = "UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'";
@@ -25,6 +26,20 @@ export const MAX_LEDGER_TRANSACTIONS = 3;
 
 /** The statement that appends one ledger row. */
 export const LEDGER_INSERT_SQL = "INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)";
+
+/**
+ * The ledger rows of statements applied as one unit: bracketed by `--- BEGIN`/`--- COMMIT`
+ * when there are several, so reflectors apply them atomically.
+ *
+ * @example
+ * ```ts
+ * bracketed(["DELETE FROM f___a", "DELETE FROM f___b"]);
+ * // ["--- BEGIN", "DELETE FROM f___a", "DELETE FROM f___b", "--- COMMIT"]
+ * ```
+ */
+export function bracketed(statements: string[]): string[] {
+  return statements.length > 1 ? [LEDGER_BEGIN, ...statements, LEDGER_COMMIT] : statements;
+}
 
 /**
  * A transaction of {@linkcode Ledger.transaction}: the ctldb session plus ledger operations.

@@ -17,10 +17,7 @@ import {
   coerceFieldValue,
   deleteRowSql,
   type FieldType,
-  fieldTypeOfColumn,
   ldbTableName,
-  LEDGER_BEGIN,
-  LEDGER_COMMIT,
   MAX_DML_STATEMENT_BYTES,
   MAX_MUTATIONS_PER_REQUEST,
   normalizeFamilyName,
@@ -30,8 +27,11 @@ import {
   upsertSql,
   validateWriterName,
 } from "../schema/mod.ts";
+import { errorMessage } from "../log/mod.ts";
 import type { ExecutiveContext } from "./context.ts";
+import { bracketed } from "./ledger.ts";
 import type { MutationEntry, MutationRequest } from "./mutation_request.ts";
+import { columnFieldType } from "./schema_read.ts";
 import { hashSecret } from "./secrets.ts";
 import { swapCookie } from "./writers.ts";
 
@@ -67,11 +67,7 @@ const encoder = new TextEncoder();
 class UnknownFieldError extends HttpError {}
 
 function tableMeta(table: string, physical: string, info: ColumnInfo[]): TableMeta {
-  const columns = info.map((c) => {
-    const type = fieldTypeOfColumn(c.columnType);
-    if (!type) throw new Error(`Could not resolve database type: '${c.columnType}'`);
-    return { name: c.name, type, isKey: c.isKey };
-  });
+  const columns = info.map((c) => ({ name: c.name, type: columnFieldType(c), isKey: c.isKey }));
   return { table, physical, columns, byName: new Map(columns.map((c) => [c.name, c])) };
 }
 
@@ -189,7 +185,7 @@ async function execStatement(
   } catch (e) {
     ctx.tables.invalidate(physical);
     const code = errorCode(e);
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorMessage(e);
     if (code === "ER_NO_SUCH_TABLE" || /no such table/i.test(message)) {
       throw new HttpError(404, `Table not found: ${table}`, { cause: e });
     }
@@ -255,7 +251,7 @@ export async function mutate(ctx: ExecutiveContext, input: MutateInput): Promise
   );
   ctx.limiter.checkTableSizes(tables);
   const secretHash = hashSecret(input.secret);
-  const multi = statements.length > 1;
+  const ledgerRows = bracketed(statements);
   const seq = await ctx.ledger.transaction(async (tx) => {
     await swapCookie(tx.session, writer, secretHash, request.cookie, request.checkCookie);
     await tx.lock();
@@ -263,13 +259,11 @@ export async function mutate(ctx: ExecutiveContext, input: MutateInput): Promise
     for (const run of ctldbRuns(statements, tables)) {
       await execStatement(ctx, tx.session, run.sql, names[run.first]!, tables[run.first]!);
     }
-    const last = await tx.appendMany(
-      multi ? [LEDGER_BEGIN, ...statements, LEDGER_COMMIT] : statements,
-    );
+    const last = await tx.appendMany(ledgerRows);
     input.signal?.throwIfAborted();
     return last;
   }, input.signal);
   ctx.metrics.mutations.inc({ writer }, statements.length);
-  ctx.metrics.ledgerRows.inc(statements.length + (multi ? 2 : 0));
+  ctx.metrics.ledgerRows.inc(ledgerRows.length);
   return seq;
 }

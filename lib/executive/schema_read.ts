@@ -9,6 +9,7 @@
 import type { ColumnInfo } from "../ctldb/mod.ts";
 import { HttpError } from "../http/mod.ts";
 import {
+  type FieldType,
   fieldTypeOfColumn,
   ldbTableName,
   normalizeFamilyName,
@@ -35,6 +36,21 @@ export interface TableSchema {
 }
 
 /**
+ * The API type of a ctldb column.
+ *
+ * @throws {Error} `Could not resolve database type: '<t>'` for a column type outside the map.
+ * @example
+ * ```ts
+ * columnFieldType({ name: "id", columnType: "bigint", isKey: true }); // "integer"
+ * ```
+ */
+export function columnFieldType(column: ColumnInfo): FieldType {
+  const type = fieldTypeOfColumn(column.columnType);
+  if (!type) throw new Error(`Could not resolve database type: '${column.columnType}'`);
+  return type;
+}
+
+/**
  * Builds a schema from ctldb column metadata.
  *
  * @throws {Error} `Could not resolve database type: '<t>'` for a column type outside the map.
@@ -44,11 +60,7 @@ export interface TableSchema {
  * ```
  */
 export function toTableSchema(family: string, table: string, columns: ColumnInfo[]): TableSchema {
-  const fields: [string, string][] = columns.map((column) => {
-    const type = fieldTypeOfColumn(column.columnType);
-    if (!type) throw new Error(`Could not resolve database type: '${column.columnType}'`);
-    return [column.name, type];
-  });
+  const fields = columns.map((column): [string, string] => [column.name, columnFieldType(column)]);
   const keyFields = columns.filter((c) => c.isKey).map((c) => c.name);
   return { family, name: table, fields, keyFields };
 }

@@ -12,17 +12,8 @@ import { LdbNotFoundError } from "./errors.ts";
 /** The busy timeout of LDB connections unless told otherwise, in milliseconds. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-/**
- * The two metadata tables of an LDB, exactly as the original creates them.
- *
- * @example Print the DDL
- * ```ts
- * import { LDB_METADATA_DDL } from "./open.ts";
- *
- * console.log(LDB_METADATA_DDL.join("\n"));
- * ```
- */
-export const LDB_METADATA_DDL: readonly string[] = Object.freeze([
+/** The two metadata tables of an LDB, exactly as the original creates them. */
+const LDB_METADATA_DDL: readonly string[] = Object.freeze([
   "CREATE TABLE IF NOT EXISTS _ldb_seq (id INTEGER PRIMARY KEY NOT NULL, seq BIGINT NOT NULL);",
   "CREATE TABLE IF NOT EXISTS _ldb_last_update (name STRING PRIMARY KEY NOT NULL, timestamp DATETIME NOT NULL);",
 ]);

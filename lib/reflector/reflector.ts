@@ -98,6 +98,8 @@ export class Reflector implements RunningReflector {
   readonly id: string;
   readonly ldbPath: string;
   readonly registry: Registry;
+  /** The `id` label of every metric it updates. */
+  readonly #labels: { id: string };
   address?: { hostname: string; port: number };
   readonly finished: Promise<void>;
   readonly #config: ResolvedReflectorConfig;
@@ -135,6 +137,7 @@ export class Reflector implements RunningReflector {
   ) {
     this.#config = config;
     this.id = config.id;
+    this.#labels = { id: config.id };
     this.ldbPath = config.ldbPath;
     this.#log = config.logger ?? silentLogger;
     this.registry = config.registry ?? createRegistry("reflector", VERSION);
@@ -150,7 +153,6 @@ export class Reflector implements RunningReflector {
       onCommit: (info) => this.#onCommit(info),
     });
     this.#lastUpdate = getLdbLastUpdate(db);
-    const labels = { id: this.id };
     this.#wal = new WalCheckpointer(db, {
       ldbPath: config.ldbPath,
       intervalMs: config.walPollIntervalMs,
@@ -158,9 +160,10 @@ export class Reflector implements RunningReflector {
       type: config.walCheckpointType,
       busyTimeoutMs: config.busyTimeoutMs,
       log: this.#log,
-      onSize: (bytes) => this.#metrics.walFileSize.set(labels, bytes),
-      onCheckpoint: (r) => this.#metrics.walCheckpoints.inc({ ...labels, busy: String(r.busy) }),
-      onError: (kind) => this.#metrics.errors.inc({ ...labels, kind }),
+      onSize: (bytes) => this.#metrics.walFileSize.set(this.#labels, bytes),
+      onCheckpoint: (r) =>
+        this.#metrics.walCheckpoints.inc({ ...this.#labels, busy: String(r.busy) }),
+      onError: (kind) => this.#metrics.errors.inc({ ...this.#labels, kind }),
     });
     this.#initMetrics();
     this.#updateGauges();
@@ -270,7 +273,7 @@ export class Reflector implements RunningReflector {
       this.#log.info("failing ledger entry applied; resuming", { seq: this.#failing.seq });
       this.#failing = undefined;
       this.#applier.commitEveryUnit = false;
-      this.#metrics.failingSeq.set({ id: this.id }, 0);
+      this.#metrics.failingSeq.set(this.#labels, 0);
     }
     if (more) {
       if (performance.now() - this.#maxSeqReadAt > MAX_SEQ_REFRESH_MS) {
@@ -290,7 +293,6 @@ export class Reflector implements RunningReflector {
   }
 
   #onError(error: unknown, backoff: Backoff): number {
-    const labels = { id: this.id };
     if (!(error instanceof ApplyError)) {
       try {
         this.#applier.commit(); // keep the work done before an upstream failure
@@ -309,9 +311,9 @@ export class Reflector implements RunningReflector {
         attempts,
       };
       this.#applier.commitEveryUnit = true;
-      this.#metrics.applyErrors.inc(labels);
-      this.#metrics.errors.inc({ ...labels, kind: "apply" });
-      this.#metrics.failingSeq.set(labels, error.seq);
+      this.#metrics.applyErrors.inc(this.#labels);
+      this.#metrics.errors.inc({ ...this.#labels, kind: "apply" });
+      this.#metrics.failingSeq.set(this.#labels, error.seq);
       // The first failure rolled back the whole batch: retry at once, committing each ledger
       // transaction, so everything before the failing entry becomes visible.
       const delay = attempts === 1 ? 0 : backoff.next();
@@ -329,11 +331,11 @@ export class Reflector implements RunningReflector {
     this.#upstreamError ??= { error: message, since: new Date() };
     this.#upstreamError.error = message;
     if (error instanceof PollTimeoutError) {
-      this.#metrics.errors.inc({ ...labels, kind: "poll_timeout" });
+      this.#metrics.errors.inc({ ...this.#labels, kind: "poll_timeout" });
       this.#log.warn("ledger poll timed out", { timeoutMs: error.timeoutMs });
       return jitteredInterval(this.#config.pollIntervalMs, this.#config.pollJitterCoefficient);
     }
-    this.#metrics.errors.inc({ ...labels, kind: "upstream" });
+    this.#metrics.errors.inc({ ...this.#labels, kind: "upstream" });
     const delay = backoff.next();
     if (backoff.failures <= 5 || backoff.failures % 20 === 0) {
       this.#log.warn("ledger read failed; retrying", {
@@ -346,12 +348,11 @@ export class Reflector implements RunningReflector {
   }
 
   #onCommit(info: CommitInfo): void {
-    const labels = { id: this.id };
     if (info.lastUpdate) this.#lastUpdate = info.lastUpdate;
-    this.#metrics.statementsApplied.inc(labels, info.entries);
-    this.#metrics.commits.inc(labels);
+    this.#metrics.statementsApplied.inc(this.#labels, info.entries);
+    this.#metrics.commits.inc(this.#labels);
     if (info.changelogEntries > 0) {
-      this.#metrics.changelogEntries.inc(labels, info.changelogEntries);
+      this.#metrics.changelogEntries.inc(this.#labels, info.changelogEntries);
     }
     for (const waiter of this.#waiters) {
       if (info.seq >= waiter.seq) {
@@ -365,32 +366,32 @@ export class Reflector implements RunningReflector {
 
   /** Exports every counter and the failing seq from the start, at 0. */
   #initMetrics(): void {
-    const labels = { id: this.id };
     const m = this.#metrics;
     for (const counter of [m.statementsApplied, m.commits, m.applyErrors, m.gapsSkipped]) {
-      counter.inc(labels, 0);
+      counter.inc(this.#labels, 0);
     }
-    if (this.#changelog) m.changelogEntries.inc(labels, 0);
+    if (this.#changelog) m.changelogEntries.inc(this.#labels, 0);
     for (const kind of ["upstream", "poll_timeout", "apply", "wal_stat", "wal_checkpoint"]) {
-      m.errors.inc({ ...labels, kind }, 0);
+      m.errors.inc({ ...this.#labels, kind }, 0);
     }
-    m.failingSeq.set(labels, 0);
+    m.failingSeq.set(this.#labels, 0);
   }
 
   #updateGauges(): void {
     const status = this.status();
-    const labels = { id: this.id };
     const m = this.#metrics;
-    m.appliedSeq.set(labels, status.appliedSeq);
-    if (status.upstreamMaxSeq !== undefined) m.upstreamMaxSeq.set(labels, status.upstreamMaxSeq);
-    m.lagStatements.set(labels, status.lagStatements);
-    if (status.lagSeconds !== undefined) m.lagSeconds.set(labels, status.lagSeconds);
+    m.appliedSeq.set(this.#labels, status.appliedSeq);
+    if (status.upstreamMaxSeq !== undefined) {
+      m.upstreamMaxSeq.set(this.#labels, status.upstreamMaxSeq);
+    }
+    m.lagStatements.set(this.#labels, status.lagStatements);
+    if (status.lagSeconds !== undefined) m.lagSeconds.set(this.#labels, status.lagSeconds);
     if (status.ledgerLatencyMs !== undefined) {
-      m.ledgerLatency.set(labels, status.ledgerLatencyMs / 1000);
+      m.ledgerLatency.set(this.#labels, status.ledgerLatencyMs / 1000);
     }
     const healthy = evaluateHealth(status, this.#config.maxHealthyLatencyMs).healthy;
-    m.ledgerHealth.set({ ...labels, status: "healthy" }, healthy ? 1 : 0);
-    m.ledgerHealth.set({ ...labels, status: "unhealthy" }, healthy ? 0 : 1);
+    m.ledgerHealth.set({ ...this.#labels, status: "healthy" }, healthy ? 1 : 0);
+    m.ledgerHealth.set({ ...this.#labels, status: "unhealthy" }, healthy ? 0 : 1);
   }
 
   async #close(): Promise<void> {

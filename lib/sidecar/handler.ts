@@ -6,7 +6,7 @@
  * @module
  */
 import { errorResponse, HttpError, Router } from "../http/mod.ts";
-import { type Logger, silentLogger } from "../log/mod.ts";
+import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
 import { metricsResponse } from "../metrics/mod.ts";
 import { type Reader, ReaderError, type Row } from "../reader/mod.ts";
 import { MAX_REQUEST_BODY_BYTES, stringifyGoJson } from "../schema/mod.ts";
@@ -139,9 +139,7 @@ export function createSidecarHandler(
     try {
       return reader.getLedgerLatency() / 1000;
     } catch (error) {
-      throw new Error(`${prefix}: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-      });
+      throw new Error(`${prefix}: ${errorMessage(error)}`, { cause: error });
     }
   };
 
@@ -165,7 +163,7 @@ export function createSidecarHandler(
   if (metrics) router.add("GET", "/metrics", () => metricsResponse(metrics.registry));
 
   const onServerError = (error: unknown) =>
-    log.error("request failed", { error: error instanceof Error ? error.message : String(error) });
+    log.error("request failed", { error: errorMessage(error) });
 
   /** The two read routes are matched directly (the hot path); the router does the rest. */
   const match = (method: string, path: string): ReturnType<Router["match"]> => {

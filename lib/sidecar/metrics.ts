@@ -11,7 +11,7 @@ import { Counter, createRegistry, Histogram, metricName, type Registry } from ".
 import { VERSION } from "../version.ts";
 
 /** Distinct `user-agent` label values kept before the rest count as `other`. */
-export const MAX_USER_AGENTS = 100;
+const MAX_USER_AGENTS = 100;
 
 /** Counters and histograms of one sidecar. */
 export class SidecarMetrics {

@@ -42,13 +42,8 @@ async function syncDirectory(dir: string): Promise<void> {
 /**
  * Writes `stream` to `path` atomically: readers see the old file or the whole new one, never a
  * partial write. Returns the number of bytes written.
- *
- * @example
- * ```ts
- * await writeFileAtomic("/snapshots/checksum", new Blob(["abc"]).stream(), new AbortController().signal);
- * ```
  */
-export async function writeFileAtomic(
+async function writeFileAtomic(
   path: string,
   stream: ReadableStream<Uint8Array>,
   signal: AbortSignal,
