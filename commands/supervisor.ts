@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { formatListenAddress } from "../lib/http/mod.ts";
 import { type FlagSpec, prefixFlags, unprefixFlagValues } from "../lib/flags/mod.ts";
 import { createLogger } from "../lib/log/mod.ts";
 import { DEFAULT_MAX_SNAPSHOT_LAG, startSupervisor } from "../lib/supervisor/mod.ts";
@@ -95,7 +96,7 @@ export const supervisorCommand = defineCommand({
       (supervisor) => {
         if (!supervisor.address) return;
         const { hostname, port } = supervisor.address;
-        logger.info("serving metrics", { address: `${hostname}:${port}` });
+        logger.info("serving metrics", { address: formatListenAddress({ hostname, port }) });
       },
     );
   },

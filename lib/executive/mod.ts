@@ -7,7 +7,7 @@
  * @module
  */
 import { openCtldb } from "../ctldb/mod.ts";
-import { startServer } from "../http/mod.ts";
+import { formatListenAddress, startServer } from "../http/mod.ts";
 import { redactDsn } from "../log/mod.ts";
 import { type ExecutiveConfig, resolveExecutiveConfig } from "./config.ts";
 import { PeriodicTasks, reportFailures } from "./background.ts";
@@ -67,9 +67,8 @@ export async function startExecutive(config: ExecutiveConfig): Promise<RunningSe
     if (ownsDb) await db.close();
     throw error;
   }
-  const { hostname, port } = server.address;
   log.info("executive listening", {
-    address: `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`,
+    address: formatListenAddress(server.address),
     dialect: db.dialect,
     ctldb: ownsDb ? redactDsn(resolved.ctldb) : "(shared)",
     destructive: resolved.enableDestructiveSchemaChanges,

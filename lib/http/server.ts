@@ -28,6 +28,19 @@ export function parseListenAddress(address: string): ListenAddress {
   return { hostname: match[1] ?? (match[2] || "0.0.0.0"), port };
 }
 
+/**
+ * Formats an address back into Go's `host:port` form, bracketing IPv6 hosts.
+ *
+ * @example
+ * ```ts
+ * formatListenAddress({ hostname: "::1", port: 1331 }); // "[::1]:1331"
+ * ```
+ */
+export function formatListenAddress(address: ListenAddress): string {
+  const { hostname, port } = address;
+  return `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+}
+
 /** A running server. */
 export interface RunningServer {
   /** The bound address (the real port when `:0` was asked for). */

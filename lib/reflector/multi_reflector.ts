@@ -7,7 +7,7 @@
  * @module
  */
 import type { RunningService } from "../service.ts";
-import type { RunningServer } from "../http/mod.ts";
+import { formatListenAddress, type RunningServer } from "../http/mod.ts";
 import { silentLogger } from "../log/mod.ts";
 import { createRegistry, type Registry } from "../metrics/mod.ts";
 import { VERSION } from "../version.ts";
@@ -101,7 +101,7 @@ export async function startMultiReflector(
     if (metricsBind) {
       server = await startHealthServer(metricsBind, registry, health);
       const { hostname, port } = server.address;
-      log.info("serving metrics", { address: `${hostname}:${port}` });
+      log.info("serving metrics", { address: formatListenAddress({ hostname, port }) });
     }
   } catch (error) {
     await stopAll();

@@ -16,7 +16,7 @@
  */
 import type { RunningService } from "../service.ts";
 import type { DatabaseSync } from "node:sqlite";
-import type { RunningServer } from "../http/mod.ts";
+import { formatListenAddress, type RunningServer } from "../http/mod.ts";
 import { getLdbLastUpdate } from "../ldb/mod.ts";
 import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
 import { createRegistry, type Registry } from "../metrics/mod.ts";
@@ -181,7 +181,7 @@ export class Reflector implements RunningReflector {
       this.#server = await startHealthServer(metricsBind, this.registry, () => this.health());
       this.address = this.#server.address;
       this.#log.info("serving metrics", {
-        address: `${this.address.hostname}:${this.address.port}`,
+        address: formatListenAddress(this.address),
       });
     }
   }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { startServer } from "../http/mod.ts";
+import { formatListenAddress, startServer } from "../http/mod.ts";
 import type { RunningService } from "../service.ts";
 import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
 import type { Registry } from "../metrics/mod.ts";
@@ -84,9 +84,8 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
     reader.close();
     throw error;
   }
-  const { hostname, port } = server.address;
   log.info("sidecar listening", {
-    address: `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`,
+    address: formatListenAddress(server.address),
     ldb: path,
     max_rows: maxRows,
   });

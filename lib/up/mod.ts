@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { formatListenAddress } from "../http/mod.ts";
 import type { RunningService } from "../service.ts";
 import { join, resolve } from "node:path";
 import { startExecutive } from "../executive/mod.ts";
@@ -97,7 +98,7 @@ async function heartbeatSecret(path: string): Promise<string> {
 
 function urlOf(address: { hostname: string; port: number }): string {
   const host = address.hostname === "0.0.0.0" ? "127.0.0.1" : address.hostname;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+  return `http://${formatListenAddress({ hostname: host, port: address.port })}`;
 }
 
 /**

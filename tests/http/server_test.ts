@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseListenAddress, startServer } from "../../lib/http/mod.ts";
+import { formatListenAddress, parseListenAddress, startServer } from "../../lib/http/mod.ts";
 
 Deno.test("Go listen addresses parse to host and port", () => {
   assert.deepEqual(parseListenAddress(":3000"), { hostname: "0.0.0.0", port: 3000 });
@@ -30,4 +30,9 @@ Deno.test("binding a taken port fails instead of hanging", async () => {
   } finally {
     await first.shutdown();
   }
+});
+
+Deno.test("addresses format back to host:port, with IPv6 hosts in brackets", () => {
+  assert.equal(formatListenAddress({ hostname: "127.0.0.1", port: 3000 }), "127.0.0.1:3000");
+  assert.equal(formatListenAddress({ hostname: "::1", port: 1331 }), "[::1]:1331");
 });
