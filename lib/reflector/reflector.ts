@@ -67,32 +67,8 @@ interface Waiter {
 const MAX_SEQ_REFRESH_MS = 1000;
 
 /**
- * The main loop over an opened LDB and upstream; {@linkcode startReflector} builds it.
- *
- * @example
- * ```ts
- * import { openLdbForWrite } from "../ldb/mod.ts";
- * import { silentLogger } from "../log/mod.ts";
- * import { resolveReflectorConfig } from "./config.ts";
- * import { LedgerSource } from "./ledger_source.ts";
- * import { Reflector } from "./reflector.ts";
- *
- * const config = resolveReflectorConfig({
- *   ldbPath: "/tmp/ldb.db",
- *   upstreamDriver: "sqlite3",
- *   upstreamDsn: "/tmp/ctldb.db",
- * });
- * const source = await LedgerSource.open("sqlite3", "/tmp/ctldb.db", {
- *   ledgerTable: config.upstreamLedgerTable,
- *   blockSize: 100,
- *   timeoutMs: 5000,
- *   gapGraceMs: 3000,
- *   log: silentLogger,
- * });
- * const reflector = new Reflector(config, openLdbForWrite(config.ldbPath), source, undefined);
- * await reflector.serve();
- * await reflector.stop();
- * ```
+ * The main loop over an opened LDB and upstream. Not constructed directly: {@linkcode
+ * startReflector} bootstraps, opens the LDB and the ledger source, builds it and serves it.
  */
 export class Reflector implements RunningReflector {
   readonly id: string;
