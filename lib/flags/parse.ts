@@ -2,8 +2,9 @@
  * Go `flag`-syntax parsing with `CTLSTORE_*` environment variables (spec §2.1).
  *
  * Accepted forms: `-name value`, `-name=value`, `--name value`, `--name=value`, bare booleans
- * (`-debug`, `-debug=false`), short aliases (`-e`). Precedence: flag > environment > default.
- * Positional arguments may stand between flags; `--` ends flag parsing.
+ * (`-debug`, `-debug=false`), short aliases (`-e`). Precedence: flag > environment > default;
+ * an empty environment variable (`CTLSTORE_X=` in an env file) counts as unset. Positional
+ * arguments may stand between flags; `--` ends flag parsing.
  *
  * @module
  */
@@ -192,7 +193,7 @@ export function parseFlags<S extends FlagSpecs>(
   for (const [name, spec] of Object.entries(specs)) {
     const envValue = env[spec.env ?? envName(name)];
     let value = given.get(name);
-    if (value === undefined && envValue !== undefined) value = convert(name, spec, envValue);
+    if (value === undefined && envValue) value = convert(name, spec, envValue);
     if (value === undefined) {
       value = spec.default === undefined
         ? structuredClone(ZERO[spec.type])

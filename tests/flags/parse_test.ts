@@ -186,3 +186,11 @@ Deno.test("flag help lists names, defaults and environment variables", () => {
   assert.match(help, /-bind string\n\s+listen address \(required\)/);
   assert.match(help, /-e, -executive string/);
 });
+
+Deno.test("an empty environment variable counts as unset", () => {
+  const env = { CTLSTORE_POLL_INTERVAL: "", CTLSTORE_QUERY_BLOCK_SIZE: "", CTLSTORE_BIND: "" };
+  const { values } = parseFlags(SPECS, ["-bind", "a"], env);
+  assert.equal(values["poll-interval"], 1000);
+  assert.equal(values["query-block-size"], 100);
+  assert.throws(() => parseFlags(SPECS, [], env), /invalid value passed to bind: zero value/);
+});
