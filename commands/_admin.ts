@@ -70,15 +70,16 @@ export function executiveClient(
 }
 
 /**
- * The value of a flag the command needs, or a `<Name> required` error as the original prints.
+ * The value of a flag the command needs, or the original CLI's
+ * `missing required flag: "<name>"` error.
  *
  * @example
  * ```ts
- * const family = required("accounts", "Family"); // "accounts"
+ * const family = required("accounts", "family"); // "accounts"
  * ```
  */
-export function required(value: string, name: string): string {
-  if (value === "") throw new CliError(`${name} required`);
+export function required(value: string, flag: string): string {
+  if (value === "") throw new CliError(`missing required flag: "${flag}"`);
   return value;
 }
 

@@ -24,8 +24,8 @@ export const addFieldsCommand = defineCommand({
     "Example:\n\n  ctlstore add-fields --family foo --table bar --field name:string",
   flags: { ...EXECUTIVE_FLAGS, ...FAMILY_FLAG, ...TABLE_FLAG, ...FIELD_FLAG },
   async run(values) {
-    const family = required(values.family, "Family");
-    const table = required(values.table, "Table");
+    const family = required(values.family, "family");
+    const table = required(values.table, "table");
     const fields = parseFields(values.field);
     const client = executiveClient(values);
     await callExecutive(() => client.addFields(family, table, fields), {

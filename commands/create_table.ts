@@ -35,7 +35,7 @@ export const createTableCommand = defineCommand({
     "key-field": { type: "list", help: "a primary key field name (repeatable, in key order)" },
   },
   async run(values, positionals) {
-    const family = required(values.family, "Family");
+    const family = required(values.family, "family");
     const fields = parseFields(values.field);
     if (positionals.length !== 1) throw new CliError("Table required");
     const table = positionals[0]!;

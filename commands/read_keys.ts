@@ -71,8 +71,8 @@ export const readKeysCommand = defineCommand({
     quiet: { type: "bool", short: "q", help: "omit the header line" },
   },
   run(values, positionals) {
-    const family = required(values.family, "Family");
-    const table = required(values.table, "Table");
+    const family = required(values.family, "family");
+    const table = required(values.table, "table");
     using reader = openReader(values.ldb);
     const info = readerCall(() => reader.tableInfo(family, table));
     const key = parseKeys(positionals, info);

@@ -51,8 +51,8 @@ const update = defineCommand({
     "warn-size": { type: "int", help: "table size in bytes to warn at", default: "52428800" },
   },
   async run(values) {
-    const family = required(values.family, "Family");
-    const table = required(values.table, "Table");
+    const family = required(values.family, "family");
+    const table = required(values.table, "table");
     const maxSize = size(values["max-size"], "Max");
     const warnSize = size(values["warn-size"], "Warn");
     if (warnSize > maxSize) throw new CliError("warnSize must be <= maxSize");
@@ -66,8 +66,8 @@ const remove = defineCommand({
   summary: "delete a table limit",
   flags: { ...EXECUTIVE_FLAGS, ...FAMILY_FLAG, ...TABLE_FLAG },
   async run(values) {
-    const family = required(values.family, "Family");
-    const table = required(values.table, "Table");
+    const family = required(values.family, "family");
+    const table = required(values.table, "table");
     const client = executiveClient(values);
     await callExecutive(() => client.deleteTableLimit(family, table));
   },

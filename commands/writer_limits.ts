@@ -45,7 +45,7 @@ const read = defineCommand({
 });
 
 function rowsPerMinute(text: string): number {
-  if (text.trim() === "") throw new CliError("Rows per minute required");
+  if (text.trim() === "") throw new CliError('missing required flag: "rows-per-minute"');
   if (!/^[+-]?\d+$/.test(text.trim())) throw new CliError(`invalid rows per minute: ${text}`);
   const value = Number(text);
   if (value < 0) throw new CliError("Rows per minute cannot be negative");
@@ -61,7 +61,7 @@ const update = defineCommand({
     "rows-per-minute": { type: "string", help: "mutations per minute allowed for the writer" },
   },
   async run(values) {
-    const writer = required(values.writer, "Writer");
+    const writer = required(values.writer, "writer");
     const amount = rowsPerMinute(values["rows-per-minute"]);
     const client = executiveClient(values);
     await callExecutive(() => client.updateWriterLimit(writer, amount));
@@ -73,7 +73,7 @@ const remove = defineCommand({
   summary: "delete a writer limit",
   flags: { ...EXECUTIVE_FLAGS, ...WRITER_FLAG },
   async run(values) {
-    const writer = required(values.writer, "Writer");
+    const writer = required(values.writer, "writer");
     const client = executiveClient(values);
     await callExecutive(() => client.deleteWriterLimit(writer));
   },

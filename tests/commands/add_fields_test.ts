@@ -56,8 +56,8 @@ Deno.test("add-fields of an existing column fails with 'One or more columns alre
 
 Deno.test("add-fields needs a family and a table", async () => {
   const cases: [string[], string][] = [
-    [["-t", "bar", "--field", "a:string"], "error: Family required\n"],
-    [["-f", "foo", "--field", "a:string"], "error: Table required\n"],
+    [["-t", "bar", "--field", "a:string"], 'error: missing required flag: "family"\n'],
+    [["-f", "foo", "--field", "a:string"], 'error: missing required flag: "table"\n'],
   ];
   for (const [args, stderr] of cases) {
     const result = await ctl(["add-fields", "-e", "127.0.0.1:1", ...args]);

@@ -32,7 +32,7 @@ Deno.test("create-table creates the table with its fields and key, then reports 
 Deno.test("create-table rejects bad command lines with one clear line", async () => {
   const cases: [string, string[], string][] = [
     ["no table name", ["-f", "foo", "--field", "a:string"], "error: Table required\n"],
-    ["no family", ["--field", "a:string", "t1x"], "error: Family required\n"],
+    ["no family", ["--field", "a:string", "t1x"], 'error: missing required flag: "family"\n'],
     ["malformed field", ["-f", "foo", "--field", "a", "t1x"], "error: invalid field: a\n"],
     [
       "field with two colons",

@@ -79,7 +79,7 @@ Deno.test("read-keys fails with one line for absent rows, bad tables, keys and L
       ["-l", db.path, "-f", "x", "-t", "mytable", "1"],
       "error: Family names must be at least 3 characters\n",
     ],
-    [["-l", db.path, "-t", "mytable", "1"], "error: Family required\n"],
+    [["-l", db.path, "-t", "mytable", "1"], 'error: missing required flag: "family"\n'],
     [
       ["-l", `${db.path}.missing`, "-f", "myfamily", "-t", "mytable", "1"],
       `error: no LDB found at ${db.path}.missing\n`,

@@ -63,8 +63,8 @@ Deno.test("writer-limits update of an unknown writer prints the server's answer"
 Deno.test("writer-limits update and delete check their flags", async () => {
   const e = ["-e", "127.0.0.1:1"];
   const cases: [string[], string][] = [
-    [["update", ...e, "--rows-per-minute", "5"], "error: Writer required\n"],
-    [["update", ...e, "--writer", "w1x"], "error: Rows per minute required\n"],
+    [["update", ...e, "--rows-per-minute", "5"], 'error: missing required flag: "writer"\n'],
+    [["update", ...e, "--writer", "w1x"], 'error: missing required flag: "rows-per-minute"\n'],
     [
       ["update", ...e, "--writer", "w1x", "--rows-per-minute", "x"],
       "error: invalid rows per minute: x\n",
@@ -73,7 +73,7 @@ Deno.test("writer-limits update and delete check their flags", async () => {
       ["update", ...e, "--writer", "w1x", "--rows-per-minute", "-3"],
       "error: Rows per minute cannot be negative\n",
     ],
-    [["delete", ...e], "error: Writer required\n"],
+    [["delete", ...e], 'error: missing required flag: "writer"\n'],
   ];
   for (const [args, stderr] of cases) {
     const result = await ctl(["writer-limits", ...args]);
