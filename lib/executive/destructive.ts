@@ -73,12 +73,15 @@ export async function dropTable(
   tableName: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  if (!ctx.config.enableDestructiveSchemaChanges) {
-    throw new HttpError(400, "Dropping tables is not enabled.");
-  }
+  requireDestructive(ctx, "Dropping tables is not enabled.");
   const { physical } = await requireTable(ctx, familyName, tableName);
   const sql = dropTableSql(physical);
   await applySchemaChange(ctx, { table: physical, ledgerSql: sql, ctldbSql: sql }, signal);
+}
+
+/** Refuses a destructive change unless `-enable-destructive-schema-changes` is set. */
+function requireDestructive(ctx: ExecutiveContext, refusal: string): void {
+  if (!ctx.config.enableDestructiveSchemaChanges) throw new HttpError(400, refusal);
 }
 
 async function clearTables(
@@ -112,9 +115,7 @@ export async function clearTable(
   tableName: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  if (!ctx.config.enableDestructiveSchemaChanges) {
-    throw new HttpError(400, "Clearing tables is not enabled.");
-  }
+  requireDestructive(ctx, "Clearing tables is not enabled.");
   const { physical } = await requireTable(ctx, familyName, tableName);
   await clearTables(ctx, [physical], signal);
 }
@@ -134,9 +135,7 @@ export async function clearFamily(
   familyName: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  if (!ctx.config.enableDestructiveSchemaChanges) {
-    throw new HttpError(400, "Clearing tables is not enabled.");
-  }
+  requireDestructive(ctx, "Clearing tables is not enabled.");
   const family = normalizeFamilyName(familyName);
   if (!await familyExists(ctx.db, family)) throw new HttpError(404, "Family not found");
   await clearTables(ctx, await ctx.db.listFamilyTables(family), signal);
