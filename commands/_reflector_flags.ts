@@ -7,7 +7,11 @@
  */
 import { type FlagSpecs, type FlagValues, formatGoDuration } from "../lib/flags/mod.ts";
 import type { Logger } from "../lib/log/mod.ts";
-import { type ReflectorConfig, WAL_CHECKPOINT_TYPES } from "../lib/reflector/mod.ts";
+import {
+  DEFAULT_CHANGE_HISTORY_SIZE,
+  type ReflectorConfig,
+  WAL_CHECKPOINT_TYPES,
+} from "../lib/reflector/mod.ts";
 import { CliError } from "./_command.ts";
 import { DOGSTATSD_FLAGS } from "./_dogstatsd.ts";
 
@@ -21,6 +25,12 @@ export const REFLECTOR_FLAGS = {
     help: "changelog file path; the changelog is on when this is set and -changelog-size > 0",
   },
   "changelog-size": { type: "int", help: "changelog rotation size in bytes", default: "1048576" },
+  "change-history-size": {
+    type: "int",
+    help: "entries kept in the LDB's change history, read by /changes, /watch and the reader's " +
+      "getChanges and watch (0: no history, and an existing one is removed)",
+    default: String(DEFAULT_CHANGE_HISTORY_SIZE),
+  },
   "upstream-driver": {
     type: "string",
     help: "ctldb driver: mysql, or sqlite3 for an embedded SQLite ctldb",
@@ -210,6 +220,7 @@ export function reflectorConfigFromFlags(
     upstreamLedgerTable: values["upstream-ledger-table"],
     changelogPath: values["changelog-path"],
     changelogSize: values["changelog-size"],
+    changeHistorySize: values["change-history-size"],
     bootstrapUrl: values["bootstrap-url"],
     bootstrapRegion: values["bootstrap-region"],
     bootstrapEndpoint: values["bootstrap-endpoint"],

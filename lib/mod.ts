@@ -6,6 +6,9 @@
  *   ledger latency. Synchronous; point reads take a few microseconds.
  * - {@linkcode RotatingReader}: the same over several LDB copies that take turns.
  * - {@linkcode LdbTestUtil}: a temporary LDB for your own tests.
+ * - The change feed: {@linkcode Reader.getChanges} and {@linkcode Reader.watch} follow every
+ *   change the reflector applies (from the LDB's change history), and
+ *   {@linkcode Reader.waitForSequence} waits until a write has reached this host.
  *
  * Integers beyond ±(2^53 − 1) are returned as `bigint`; blob columns as `Uint8Array`.
  *
@@ -26,9 +29,15 @@
  */
 
 export {
+  type Change,
+  type ChangeFilter,
+  ChangeHistoryGoneError,
+  type ChangeOp,
+  type ChangePage,
   type ColumnInfo,
   DEFAULT_LDB_DIR,
   defaultLdbPath,
+  type GetChangesOptions,
   type KeyArgs,
   type KeyColumnInfo,
   type KeyPart,
@@ -43,9 +52,12 @@ export {
   type RotatingReaderStats,
   ROTATION_PERIODS,
   type Row,
+  SequenceTimeoutError,
   type TableInfo,
   type TestRow,
   type TestTableDef,
+  type WaitForSequenceOptions,
+  type WatchOptions,
 } from "./reader/mod.ts";
 export { LdbNotFoundError } from "./ldb/mod.ts";
 export { type FieldType, NameError, TableDefinitionError } from "./schema/mod.ts";

@@ -24,3 +24,4 @@ export * from "./open.ts";
 export * from "./seq.ts";
 export * from "./last_update.ts";
 export * from "./timestamp.ts";
+export * from "./change_history.ts";

@@ -5,23 +5,23 @@
  *
  * @module
  */
-import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { getLdbLastUpdate, getLdbSeq, openLdbForRead } from "../ldb/mod.ts";
 import { ReaderError } from "./errors.ts";
+import { ChangeFeed } from "./_change_feed.ts";
 import { defaultLdbPath } from "./paths.ts";
-import {
-  isCurrent,
-  loadTable,
-  lookupSql,
-  prepareDefinition,
-  prepareQuery,
-  prepareTableInfo,
-  type Query,
-  type TableEntry,
-  toRow,
-} from "./_table.ts";
-import { bindable, keyParts } from "./_keys.ts";
-import type { KeyArgs, KeyPart, Row, TableInfo } from "./types.ts";
+import { RowQueries } from "./_rows.ts";
+import { keyParts } from "./_keys.ts";
+import type {
+  Change,
+  ChangePage,
+  GetChangesOptions,
+  KeyArgs,
+  Row,
+  TableInfo,
+  WaitForSequenceOptions,
+  WatchOptions,
+} from "./types.ts";
 
 /**
  * A read-only view of one LDB file. Calls are synchronous (SQLite point reads take a few
@@ -45,16 +45,14 @@ export class Reader implements Disposable {
   readonly path: string;
   #db: DatabaseSync;
   #open = true;
-  #tables = new Map<string, Map<string, TableEntry>>();
-  #tableInfo: StatementSync;
-  #definition: StatementSync;
+  #rows: RowQueries;
   #ping: StatementSync | undefined;
+  #feed: ChangeFeed | undefined;
 
   private constructor(db: DatabaseSync, path: string) {
     this.#db = db;
     this.path = path;
-    this.#tableInfo = prepareTableInfo(db);
-    this.#definition = prepareDefinition(db);
+    this.#rows = new RowQueries(db, () => this.#checkOpen());
   }
 
   /**
@@ -129,28 +127,7 @@ export class Reader implements Disposable {
    * ```
    */
   getRowByKey<T = Row>(family: string, table: string, ...key: KeyArgs): T | undefined {
-    const parts = keyParts(key);
-    for (let attempt = 0;; attempt++) {
-      const entry = this.#tables.get(family)?.get(table) ?? this.#load(family, table);
-      if (parts.length !== entry.keyCount) {
-        if (attempt === 0 && this.#isStale(family, table, entry)) continue;
-        throw new ReaderError("bad-key", "All primary key fields are required");
-      }
-      const values = bindable(entry, parts);
-      let query: Query;
-      let result: unknown[] | undefined;
-      try {
-        query = entry.lookup ??= this.#prepare(entry, entry.keyCount);
-        result = query.statement.get(...values) as unknown[] | undefined;
-      } catch (e) {
-        if (attempt === 0 && this.#isStale(family, table, entry)) continue;
-        this.#forget(family, table);
-        throw queryError(e);
-      }
-      if (result !== undefined) return toRow(query, result) as T;
-      if (attempt === 0 && this.#isStale(family, table, entry)) continue;
-      return undefined;
-    }
+    return this.#rows.getRowByKey<T>(family, table, keyParts(key));
   }
 
   /**
@@ -178,64 +155,7 @@ export class Reader implements Disposable {
    * ```
    */
   getRowsByKeyPrefix<T = Row>(family: string, table: string, ...key: KeyArgs): IterableIterator<T> {
-    const parts = keyParts(key);
-    let entry = this.#tables.get(family)?.get(table) ?? this.#load(family, table);
-    if (parts.length > entry.keyCount && this.#isStale(family, table, entry)) {
-      entry = this.#load(family, table);
-    }
-    let query: Query;
-    try {
-      query = this.#prefixQuery(entry, parts.length);
-    } catch (e) {
-      if (e instanceof ReaderError || !this.#isStale(family, table, entry)) throw queryError(e);
-      entry = this.#load(family, table);
-      query = this.#prefixQuery(entry, parts.length);
-    }
-    const values = bindable(entry, parts);
-    return this.#iterate<T>(family, table, parts, entry, query, values);
-  }
-
-  *#iterate<T>(
-    family: string,
-    table: string,
-    parts: readonly KeyPart[],
-    entry: TableEntry,
-    query: Query,
-    values: readonly SQLInputValue[],
-  ): Generator<T, void, undefined> {
-    // The statement is claimed when iteration starts, so an iterator never started holds
-    // nothing; one started meanwhile by another iterator is not shared.
-    if (query.busy) query = this.#prepare(entry, parts.length);
-    query.busy = true;
-    let any = false;
-    try {
-      for (const result of query.statement.iterate(...values)) {
-        any = true;
-        yield toRow(query, result as unknown as unknown[]) as T;
-      }
-    } finally {
-      query.busy = false;
-    }
-    if (!any && this.#isStale(family, table, entry)) {
-      const fresh = this.#load(family, table);
-      yield* this.getRowsByKeyPrefix<T>(fresh.info.family, fresh.info.table, parts);
-    }
-  }
-
-  /**
-   * Validates the key count and returns the prefix query (integers read as bigint): the
-   * cached one, or a new one while the cached one serves an unfinished iteration. The
-   * iteration claims it when it starts.
-   */
-  #prefixQuery(entry: TableEntry, keys: number): Query {
-    if (keys > entry.keyCount) {
-      throw new ReaderError("bad-key", "too many keys supplied for table's primary key");
-    }
-    const cached = entry.prefix[keys];
-    if (cached && !cached.busy) return cached;
-    const query = this.#prepare(entry, keys);
-    if (!cached) entry.prefix[keys] = query;
-    return query;
+    return this.#rows.getRowsByKeyPrefix<T>(family, table, keyParts(key));
   }
 
   /**
@@ -256,9 +176,7 @@ export class Reader implements Disposable {
    * ```
    */
   tableInfo(family: string, table: string): TableInfo {
-    const entry = this.#tables.get(family)?.get(table) ?? this.#load(family, table);
-    if (!this.#isStale(family, table, entry)) return entry.info;
-    return this.#load(family, table).info;
+    return this.#rows.tableInfo(family, table);
   }
 
   /**
@@ -301,6 +219,88 @@ export class Reader implements Disposable {
   }
 
   /**
+   * Reads the LDB's change history: the entries with a seq above `after`, in ledger order.
+   *
+   * The history is written by the reflector in the same SQLite transaction as the rows, so it
+   * never disagrees with them. A page holds at most `limit` entries but never ends inside a
+   * ledger transaction. Continue with `after: page.lastSeq`.
+   *
+   * @param options `after`, the `family`/`table` filters and `limit`.
+   * @returns The entries, where to continue, and whether `limit` cut the answer short.
+   * @throws {ChangeHistoryGoneError} When `after` is older than the retained history.
+   * @throws {ReaderError} `no-change-history` when the LDB has none; `bad-name`; `closed`.
+   * @throws {RangeError} For a negative or non-integer `after` or `limit`.
+   *
+   * @example Print what changed in one table since seq 1200
+   * ```ts
+   * import { Reader } from "@ctlstore/ctlstore";
+   *
+   * const reader = Reader.open();
+   * const page = reader.getChanges({ after: 1200, family: "accounts", table: "users" });
+   * for (const change of page.changes) console.log(change.seq, change.op, change.key);
+   * console.log("next after:", page.lastSeq);
+   * ```
+   */
+  getChanges(options: GetChangesOptions): ChangePage {
+    return this.#changeFeed().getChanges(options);
+  }
+
+  /**
+   * Follows the change history: yields every matching entry with a seq above `after` as the
+   * reflector applies it, forever, until `signal` aborts (the iteration then ends without an
+   * error) or the loop is left. Resume from any seq by passing the last one seen.
+   *
+   * @param options Where to start (default: now), the filters and an abort signal.
+   * @returns An async iterator of entries in ledger order.
+   * @throws {ChangeHistoryGoneError} When `after` is (or, for a consumer too slow for the
+   *   retention, becomes) older than the retained history.
+   * @throws {ReaderError} `no-change-history`, `bad-name`, `closed`.
+   *
+   * @example Follow one family for a minute
+   * ```ts
+   * import { Reader } from "@ctlstore/ctlstore";
+   *
+   * const reader = Reader.open();
+   * const signal = AbortSignal.timeout(60_000);
+   * for await (const change of reader.watch({ family: "accounts", signal })) {
+   *   console.log(change.seq, change.table, change.op, change.key);
+   * }
+   * ```
+   */
+  watch(options: WatchOptions = {}): AsyncGenerator<Change, void, undefined> {
+    return this.#changeFeed().watch(options);
+  }
+
+  /**
+   * Waits until the LDB has applied ledger seq `seq`, e.g. the `seq` the executive answered a
+   * write with: read-your-writes on this host.
+   *
+   * @param seq The ledger seq to wait for.
+   * @param options A timeout (default 30 s) and an abort signal.
+   * @returns The LDB's applied seq (at least `seq`).
+   * @throws {SequenceTimeoutError} When `seq` is not applied within the timeout.
+   * @throws {ReaderError} `closed` when the reader closes meanwhile.
+   * @throws {RangeError} For a negative or non-integer `seq` or a negative timeout.
+   *
+   * @example Read your own write
+   * ```ts
+   * import { Reader } from "@ctlstore/ctlstore";
+   *
+   * const reader = Reader.open();
+   * const { seq } = { seq: 1234 }; // the executive's answer to a mutation
+   * await reader.waitForSequence(seq, { timeoutMs: 5000 });
+   * console.log(reader.getRowByKey("accounts", "users", 42));
+   * ```
+   */
+  waitForSequence(seq: number, options?: WaitForSequenceOptions): Promise<number> {
+    try {
+      return this.#changeFeed().waitForSequence(seq, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
    * Tells whether the LDB has a sequence row, i.e. a reflector has initialized it.
    *
    * @returns `true` when `_ldb_seq` holds a sequence; `false` otherwise or when closed.
@@ -338,7 +338,8 @@ export class Reader implements Disposable {
   close(): void {
     if (!this.#open) return;
     this.#open = false;
-    this.#tables = new Map();
+    this.#rows.clear();
+    this.#feed?.close(new ReaderError("closed", "reader is closed"));
     this.#db.close();
   }
 
@@ -359,39 +360,13 @@ export class Reader implements Disposable {
     this.close();
   }
 
+  #changeFeed(): ChangeFeed {
+    this.#checkOpen();
+    return this.#feed ??= new ChangeFeed(() => this.#checkOpen());
+  }
+
   #checkOpen(): DatabaseSync {
     if (!this.#open) throw new ReaderError("closed", "reader is closed");
     return this.#db;
   }
-
-  #load(family: string, table: string): TableEntry {
-    this.#checkOpen();
-    const entry = loadTable(this.#tableInfo, family, table);
-    let tables = this.#tables.get(family);
-    if (!tables) this.#tables.set(family, tables = new Map());
-    tables.set(table, entry);
-    return entry;
-  }
-
-  #forget(family: string, table: string): void {
-    this.#tables.get(family)?.delete(table);
-  }
-
-  #prepare(entry: TableEntry, keys: number): Query {
-    return prepareQuery(this.#checkOpen(), lookupSql(entry, keys));
-  }
-
-  /** When the table's definition changed since `entry` was read, forgets the entry. */
-  #isStale(family: string, table: string, entry: TableEntry): boolean {
-    if (isCurrent(this.#definition, entry)) return false;
-    this.#forget(family, table);
-    return true;
-  }
-}
-
-/** A SQLite failure as `query-failed`; reader errors pass through. */
-function queryError(e: unknown): Error {
-  if (e instanceof ReaderError) return e;
-  const text = e instanceof Error ? e.message : String(e);
-  return new ReaderError("query-failed", `query target row error: ${text}`, { cause: e });
 }

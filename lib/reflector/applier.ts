@@ -8,8 +8,9 @@
  * first ledger-transaction boundary after `maxBatchStatements` entries or `maxBatchMs`, or when
  * the caller asks ({@linkcode Applier.commit}). A bracket is never split across commits, and
  * since `_ldb_seq` lives in the same transaction as the rows, a crash at any point loses nothing
- * and applies nothing twice. Changelog entries are written only after their commit. This module
- * does not read the ledger or decide how to retry.
+ * and applies nothing twice. Change-history entries are written inside the transaction that
+ * applies their statements; changelog entries only after their commit. This module does not
+ * read the ledger or decide how to retry.
  *
  * @module
  */
@@ -17,7 +18,8 @@ import type { DatabaseSync } from "node:sqlite";
 import type { LedgerEntry } from "../ctldb/mod.ts";
 import { advanceLdbSeq, getLdbSeq, ReplayError, setLdbLastUpdate } from "../ldb/mod.ts";
 import { errorMessage, type Logger } from "../log/mod.ts";
-import { type ChangedKey, ChangeKeyCapture } from "./change_keys.ts";
+import type { ChangeHistoryRecorder, ChangeHistoryStats } from "./change_history.ts";
+import { type ChangedKey, ChangeKeyCapture, type TableChange } from "./change_keys.ts";
 import {
   type ChangelogFile,
   ensureChangelogSeqTable,
@@ -66,6 +68,8 @@ export interface CommitInfo {
   entries: number;
   /** Changelog lines written after it. */
   changelogEntries: number;
+  /** The change history after it, when the history is on. */
+  history?: ChangeHistoryStats;
   /** `leader_ts` of the last entry. */
   lastUpdate?: Date;
 }
@@ -75,6 +79,8 @@ export interface ApplierOptions {
   log: Logger;
   /** When set, changed keys are captured and written here after each commit. */
   changelog?: ChangelogFile;
+  /** When set, every change is recorded in the LDB's change history. */
+  history?: ChangeHistoryRecorder;
   /** Commit at the next boundary once this many entries are pending (default 10 000). */
   maxBatchStatements?: number;
   /** Commit at the next boundary once the transaction is this old (default 200 ms). */
@@ -104,6 +110,7 @@ export class Applier {
   readonly #db: DatabaseSync;
   readonly #log: Logger;
   readonly #changelog?: ChangelogFile;
+  readonly #history?: ChangeHistoryRecorder;
   readonly #capture?: ChangeKeyCapture;
   readonly #maxStatements: number;
   readonly #maxMs: number;
@@ -128,11 +135,14 @@ export class Applier {
     this.#maxStatements = options.maxBatchStatements ?? 10_000;
     this.#maxMs = options.maxBatchMs ?? 200;
     this.#onCommit = options.onCommit;
+    this.#history = options.history;
     if (options.changelog) {
       this.#changelog = options.changelog;
-      this.#capture = new ChangeKeyCapture(db, options.log);
       ensureChangelogSeqTable(db);
       this.#changelogSeq = readChangelogSeq(db);
+    }
+    if (options.changelog || options.history) {
+      this.#capture = new ChangeKeyCapture(db, options.log, { clearKeys: !!options.changelog });
     }
     this.#seq = this.#committedSeq = getLdbSeq(db);
   }
@@ -190,18 +200,21 @@ export class Applier {
     try {
       if (this.#lastUpdate) setLdbLastUpdate(this.#db, this.#lastUpdate);
       if (changes.length > 0) writeChangelogSeq(this.#db, this.#changelogSeq + changes.length);
+      this.#history?.beforeCommit(this.#seq);
       this.#db.exec("COMMIT");
     } catch (error) {
       const seq = this.#seq;
       this.rollback();
       throw new ApplyError(seq, "COMMIT", `commit error: ${errorMessage(error)}`, { cause: error });
     }
+    this.#history?.committed();
     const info: CommitInfo = {
       seq: this.#seq,
       entries: this.#pending,
       changelogEntries: 0,
       lastUpdate: this.#lastUpdate,
     };
+    if (this.#history) info.history = this.#history.stats();
     this.#inTx = false;
     this.#pending = 0;
     this.#changes = [];
@@ -230,8 +243,17 @@ export class Applier {
     this.#bracketSeq = undefined;
     this.#pending = 0;
     this.#changes = [];
+    this.#history?.rolledBack();
     this.#seq = this.#committedSeq;
     this.#lastUpdate = undefined;
+  }
+
+  #record(entry: LedgerEntry, change: TableChange): void {
+    this.#history?.record(entry.seq, this.#bracketSeq ?? entry.seq, entry.leaderTs, change);
+    if (!this.#changelog || change.op === "drop" || change.op === "schema") return;
+    for (const key of change.keys) {
+      this.#changes.push({ family: change.family, table: change.table, key });
+    }
   }
 
   #applyOne(entry: LedgerEntry): void {
@@ -264,12 +286,11 @@ export class Applier {
         this.#bracketSeq = undefined;
       } else {
         reason = "exec dml statement error";
-        const execute = () => this.#db.exec(entry.statement);
         if (this.#capture) {
-          const changes = this.#capture.run(parsed, execute);
-          for (const change of changes) this.#changes.push(change);
+          const change = this.#capture.run(parsed, entry.statement);
+          if (change) this.#record(entry, change);
         } else {
-          execute();
+          this.#db.exec(entry.statement);
         }
       }
     } catch (error) {

@@ -45,6 +45,11 @@ export interface ReflectorConfig {
   changelogPath?: string;
   /** Changelog rotation size in bytes (default 1 MiB). */
   changelogSize?: number;
+  /**
+   * Entries kept in the LDB's change history (default {@linkcode DEFAULT_CHANGE_HISTORY_SIZE};
+   * 0 turns the history off and removes it).
+   */
+  changeHistorySize?: number;
   /** Snapshot to start from when the LDB file is absent: `file:`, `s3:`, `http(s):`, `data:`. */
   bootstrapUrl?: string;
   /** AWS region of an `s3://` bootstrap URL. */
@@ -126,6 +131,28 @@ export function reflectorId(ldbPath: string, index: number): string {
   return `${basename(ldbPath)}-${index}`;
 }
 
+/**
+ * Entries a reflector keeps in the LDB's change history unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CHANGE_HISTORY_SIZE } from "./config.ts";
+ *
+ * console.log(DEFAULT_CHANGE_HISTORY_SIZE); // 100000
+ * ```
+ */
+export const DEFAULT_CHANGE_HISTORY_SIZE = 100_000;
+
+function changeHistorySize(size: number | undefined): number {
+  const value = size ?? DEFAULT_CHANGE_HISTORY_SIZE;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(
+      `invalid change history size ${value}: must be a non-negative integer (0 turns it off)`,
+    );
+  }
+  return value;
+}
+
 function nonNegative(name: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) {
     throw new RangeError(`invalid ${name} ${value}: must not be negative`);
@@ -179,6 +206,7 @@ export function resolveReflectorConfig(config: ReflectorConfig): ResolvedReflect
     upstreamLedgerTable: config.upstreamLedgerTable || DEFAULT_LEDGER_TABLE,
     changelogPath: config.changelogPath ?? "",
     changelogSize: config.changelogSize ?? 1_048_576,
+    changeHistorySize: changeHistorySize(config.changeHistorySize),
     bootstrapUrl: config.bootstrapUrl ?? "",
     bootstrapRegion: config.bootstrapRegion ?? "",
     bootstrapEndpoint: config.bootstrapEndpoint ?? "",

@@ -30,6 +30,11 @@ function create(registry: Registry) {
     commits: counter("commits-total", "SQLite transactions committed"),
     applyErrors: counter("apply-errors-total", "Failed attempts to apply a ledger entry"),
     failingSeq: gauge("failing-seq", "Seq of the entry that fails to apply; 0 when none"),
+    changeHistoryEntries: gauge("change-history-entries", "Entries in the LDB's change history"),
+    changeHistoryRetainedAfter: gauge(
+      "change-history-retained-after",
+      "Every change with a seq above this is in the LDB's change history",
+    ),
     errors: new Counter({
       name: name("errors-total"),
       help: "Errors by kind: upstream, poll_timeout, apply, wal_stat, wal_checkpoint",

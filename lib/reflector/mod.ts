@@ -27,6 +27,7 @@ export {
   startMultiReflector,
 } from "./multi_reflector.ts";
 export {
+  DEFAULT_CHANGE_HISTORY_SIZE,
   type ReflectorConfig,
   reflectorId,
   type ResolvedReflectorConfig,

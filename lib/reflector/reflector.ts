@@ -23,6 +23,7 @@ import { createRegistry, type Registry } from "../metrics/mod.ts";
 import { VERSION } from "../version.ts";
 import { Applier, ApplyError, type CommitInfo } from "./applier.ts";
 import { Backoff, jitteredInterval, sleep } from "./backoff.ts";
+import { type ChangeHistoryStats, openChangeHistory } from "./change_history.ts";
 import type { ChangelogFile } from "./changelog.ts";
 import type { ResolvedReflectorConfig } from "./config.ts";
 import {
@@ -121,9 +122,12 @@ export class Reflector implements RunningReflector {
     this.#db = db;
     this.#source = source;
     this.#changelog = changelog;
+    const history = openChangeHistory(db, config.changeHistorySize, this.#log);
+    if (history) this.#onHistory(history.stats());
     this.#applier = new Applier(db, {
       log: this.#log,
       ...(changelog ? { changelog } : {}),
+      ...(history ? { history } : {}),
       maxBatchStatements: config.maxBatchStatements,
       maxBatchMs: config.maxBatchMs,
       onCommit: (info) => this.#onCommit(info),
@@ -330,6 +334,7 @@ export class Reflector implements RunningReflector {
     if (info.changelogEntries > 0) {
       this.#metrics.changelogEntries.inc(this.#labels, info.changelogEntries);
     }
+    if (info.history) this.#onHistory(info.history);
     for (const waiter of this.#waiters) {
       if (info.seq >= waiter.seq) {
         this.#waiters.delete(waiter);
@@ -338,6 +343,11 @@ export class Reflector implements RunningReflector {
     }
     // No transaction is open right after a commit: a long catch-up gets its checkpoints too.
     this.#wal.maybeRun();
+  }
+
+  #onHistory(stats: ChangeHistoryStats): void {
+    this.#metrics.changeHistoryEntries.set(this.#labels, stats.entries);
+    this.#metrics.changeHistoryRetainedAfter.set(this.#labels, stats.retainedAfter);
   }
 
   /** Exports every counter and the failing seq from the start, at 0. */

@@ -17,8 +17,11 @@ export type ParsedStatement =
   | { kind: "upsert"; table: string }
   /** `DELETE FROM <table>` with an optional `WHERE` condition text. */
   | { kind: "delete"; table: string; where?: string }
-  /** `CREATE`, `ALTER` or `DROP`: changes the schema, no row keys. */
-  | { kind: "ddl" }
+  /**
+   * `CREATE`, `ALTER` or `DROP`: changes the schema, no row keys. `table` is set for
+   * `CREATE TABLE`, `ALTER TABLE` and `DROP TABLE`; `drop` tells a drop from the others.
+   */
+  | { kind: "ddl"; table?: string; drop: boolean }
   /** Any other SQL. */
   | { kind: "other" };
 
@@ -31,7 +34,11 @@ const DELETE = new RegExp(
   String.raw`^DELETE\s+FROM\s+${IDENT}(?:\s+WHERE\s+([\s\S]+?))?\s*;?\s*$`,
   "i",
 );
-const DDL = /^\s*(?:CREATE|ALTER|DROP)\s/i;
+const DDL = /^\s*(CREATE|ALTER|DROP)\s/i;
+const TABLE_DDL = new RegExp(
+  String.raw`^\s*(?:CREATE|ALTER|DROP)\s+TABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?${IDENT}`,
+  "i",
+);
 
 /**
  * Classifies one ledger statement.
@@ -46,6 +53,7 @@ const DDL = /^\s*(?:CREATE|ALTER|DROP)\s/i;
  * parseStatement(`DELETE FROM fam___tbl WHERE "id" = 1`);
  * // { kind: "delete", table: "fam___tbl", where: '"id" = 1' }
  * parseStatement("--- BEGIN"); // { kind: "begin" }
+ * parseStatement("DROP TABLE IF EXISTS fam___tbl"); // { kind: "ddl", table: "fam___tbl", drop: true }
  * ```
  */
 export function parseStatement(statement: string): ParsedStatement {
@@ -61,6 +69,11 @@ export function parseStatement(statement: string): ParsedStatement {
       where: del[2],
     };
   }
-  if (DDL.test(statement)) return { kind: "ddl" };
+  const ddl = DDL.exec(statement);
+  if (ddl) {
+    const drop = ddl[1]!.toUpperCase() === "DROP";
+    const table = TABLE_DDL.exec(statement)?.[1];
+    return table === undefined ? { kind: "ddl", drop } : { kind: "ddl", table, drop };
+  }
   return { kind: "other" };
 }

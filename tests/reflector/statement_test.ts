@@ -12,9 +12,17 @@ Deno.test("ledger statements are classified by the templates the executive write
       { kind: "delete", table: "fam___tbl", where: `"id" = 1 AND "k" = 'x'` },
     ],
     ["DELETE FROM fam___tbl", { kind: "delete", table: "fam___tbl" }],
-    [`CREATE TABLE fam___tbl ("id" INTEGER, PRIMARY KEY("id"));`, { kind: "ddl" }],
-    [`ALTER TABLE fam___tbl ADD COLUMN "x" TEXT`, { kind: "ddl" }],
-    ["DROP TABLE IF EXISTS fam___tbl", { kind: "ddl" }],
+    [
+      `CREATE TABLE fam___tbl ("id" INTEGER, PRIMARY KEY("id"));`,
+      { kind: "ddl", table: "fam___tbl", drop: false },
+    ],
+    [
+      `ALTER TABLE fam___tbl ADD COLUMN "x" TEXT`,
+      { kind: "ddl", table: "fam___tbl", drop: false },
+    ],
+    ["DROP TABLE IF EXISTS fam___tbl", { kind: "ddl", table: "fam___tbl", drop: true }],
+    ["drop table fam___tbl", { kind: "ddl", table: "fam___tbl", drop: true }],
+    ["CREATE INDEX i ON fam___tbl (x)", { kind: "ddl", drop: false }],
     ["UPDATE fam___tbl SET x = 1", { kind: "other" }],
     ["--- begin", { kind: "other" }],
   ];

@@ -1,0 +1,170 @@
+/**
+ * The row reads of a reader: per-table key metadata with its prepared statements, cached per
+ * connection and reloaded when a table's definition changes (spec §15.3), full-key lookups and
+ * prefix iteration. Private to the reader; `Reader` documents and exposes it.
+ *
+ * @module
+ */
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { ReaderError } from "./errors.ts";
+import {
+  isCurrent,
+  loadTable,
+  lookupSql,
+  prepareDefinition,
+  prepareQuery,
+  prepareTableInfo,
+  type Query,
+  type TableEntry,
+  toRow,
+} from "./_table.ts";
+import { bindable } from "./_keys.ts";
+import type { KeyPart, Row, TableInfo } from "./types.ts";
+
+/** Row reads over one reader connection. */
+export class RowQueries {
+  readonly #db: () => DatabaseSync;
+  #tables = new Map<string, Map<string, TableEntry>>();
+  readonly #tableInfo: StatementSync;
+  readonly #definition: StatementSync;
+
+  /**
+   * @param db The open connection.
+   * @param checked The connection, throwing `closed` once the reader is closed.
+   */
+  constructor(db: DatabaseSync, checked: () => DatabaseSync) {
+    this.#db = checked;
+    this.#tableInfo = prepareTableInfo(db);
+    this.#definition = prepareDefinition(db);
+  }
+
+  /** Forgets every table (the reader is closing). */
+  clear(): void {
+    this.#tables = new Map();
+  }
+
+  getRowByKey<T = Row>(family: string, table: string, parts: readonly KeyPart[]): T | undefined {
+    for (let attempt = 0;; attempt++) {
+      const entry = this.#tables.get(family)?.get(table) ?? this.#load(family, table);
+      if (parts.length !== entry.keyCount) {
+        if (attempt === 0 && this.#isStale(family, table, entry)) continue;
+        throw new ReaderError("bad-key", "All primary key fields are required");
+      }
+      const values = bindable(entry, parts);
+      let query: Query;
+      let result: unknown[] | undefined;
+      try {
+        query = entry.lookup ??= this.#prepare(entry, entry.keyCount);
+        result = query.statement.get(...values) as unknown[] | undefined;
+      } catch (e) {
+        if (attempt === 0 && this.#isStale(family, table, entry)) continue;
+        this.#forget(family, table);
+        throw queryError(e);
+      }
+      if (result !== undefined) return toRow(query, result) as T;
+      if (attempt === 0 && this.#isStale(family, table, entry)) continue;
+      return undefined;
+    }
+  }
+
+  getRowsByKeyPrefix<T = Row>(
+    family: string,
+    table: string,
+    parts: readonly KeyPart[],
+  ): IterableIterator<T> {
+    let entry = this.#tables.get(family)?.get(table) ?? this.#load(family, table);
+    if (parts.length > entry.keyCount && this.#isStale(family, table, entry)) {
+      entry = this.#load(family, table);
+    }
+    let query: Query;
+    try {
+      query = this.#prefixQuery(entry, parts.length);
+    } catch (e) {
+      if (e instanceof ReaderError || !this.#isStale(family, table, entry)) throw queryError(e);
+      entry = this.#load(family, table);
+      query = this.#prefixQuery(entry, parts.length);
+    }
+    const values = bindable(entry, parts);
+    return this.#iterate<T>(family, table, parts, entry, query, values);
+  }
+
+  *#iterate<T>(
+    family: string,
+    table: string,
+    parts: readonly KeyPart[],
+    entry: TableEntry,
+    query: Query,
+    values: readonly SQLInputValue[],
+  ): Generator<T, void, undefined> {
+    // The statement is claimed when iteration starts, so an iterator never started holds
+    // nothing; one started meanwhile by another iterator is not shared.
+    if (query.busy) query = this.#prepare(entry, parts.length);
+    query.busy = true;
+    let any = false;
+    try {
+      for (const result of query.statement.iterate(...values)) {
+        any = true;
+        yield toRow(query, result as unknown as unknown[]) as T;
+      }
+    } finally {
+      query.busy = false;
+    }
+    if (!any && this.#isStale(family, table, entry)) {
+      const fresh = this.#load(family, table);
+      yield* this.getRowsByKeyPrefix<T>(fresh.info.family, fresh.info.table, parts);
+    }
+  }
+
+  /**
+   * Validates the key count and returns the prefix query (integers read as bigint): the
+   * cached one, or a new one while the cached one serves an unfinished iteration. The
+   * iteration claims it when it starts.
+   */
+  #prefixQuery(entry: TableEntry, keys: number): Query {
+    if (keys > entry.keyCount) {
+      throw new ReaderError("bad-key", "too many keys supplied for table's primary key");
+    }
+    const cached = entry.prefix[keys];
+    if (cached && !cached.busy) return cached;
+    const query = this.#prepare(entry, keys);
+    if (!cached) entry.prefix[keys] = query;
+    return query;
+  }
+
+  tableInfo(family: string, table: string): TableInfo {
+    const entry = this.#tables.get(family)?.get(table) ?? this.#load(family, table);
+    if (!this.#isStale(family, table, entry)) return entry.info;
+    return this.#load(family, table).info;
+  }
+
+  #load(family: string, table: string): TableEntry {
+    this.#db();
+    const entry = loadTable(this.#tableInfo, family, table);
+    let tables = this.#tables.get(family);
+    if (!tables) this.#tables.set(family, tables = new Map());
+    tables.set(table, entry);
+    return entry;
+  }
+
+  #forget(family: string, table: string): void {
+    this.#tables.get(family)?.delete(table);
+  }
+
+  #prepare(entry: TableEntry, keys: number): Query {
+    return prepareQuery(this.#db(), lookupSql(entry, keys));
+  }
+
+  /** When the table's definition changed since `entry` was read, forgets the entry. */
+  #isStale(family: string, table: string, entry: TableEntry): boolean {
+    if (isCurrent(this.#definition, entry)) return false;
+    this.#forget(family, table);
+    return true;
+  }
+}
+
+/** A SQLite failure as `query-failed`; reader errors pass through. */
+function queryError(e: unknown): Error {
+  if (e instanceof ReaderError) return e;
+  const text = e instanceof Error ? e.message : String(e);
+  return new ReaderError("query-failed", `query target row error: ${text}`, { cause: e });
+}
