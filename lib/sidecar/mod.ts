@@ -17,3 +17,4 @@ export * from "./sidecar.ts";
 export * from "./handler.ts";
 export * from "./metrics.ts";
 export * from "./request.ts";
+export { encodeChange } from "./change_json.ts";
