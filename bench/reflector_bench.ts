@@ -2,13 +2,15 @@
  * Reflector benchmarks against MariaDB/MySQL (`CTLSTORE_TEST_MYSQL_DSN`, default
  * `root@tcp(127.0.0.1:3306)/`):
  * - replay rate: statements per second applied from a 100 000-statement ledger (upserts,
- *   deletes, `--- BEGIN`/`--- COMMIT` brackets) into an empty LDB, beside a bare `node:sqlite`
- *   batched insert of the same rows (prepared statement, one transaction): the ceiling;
+ *   deletes, `--- BEGIN`/`--- COMMIT` brackets) into an empty LDB, with the change history on
+ *   (the default) and off (`-change-history-size 0`), beside a bare `node:sqlite` batched
+ *   insert of the same rows (prepared statement, one transaction): the ceiling;
  * - propagation latency: executive commit (mutation response) → row readable through the reader
  *   library, p50/p99 over 500 mutations sent 20 ms apart, with the reflector as its own
  *   `ctlstore reflector` process at `-poll-interval 1s` and `50ms`.
  *
- * Targets: replay ≥ 50 000 statements/s; at 50 ms polling p99 ≤ 150 ms.
+ * Targets: replay ≥ 50 000 statements/s, with history ≥ 0.8× without; at 50 ms polling p99 ≤
+ * 150 ms.
  *
  * @module
  */
@@ -19,17 +21,39 @@ import { openCtldb } from "../lib/ctldb/mod.ts";
 import { startExecutive } from "../lib/executive/mod.ts";
 import { createLogger } from "../lib/log/mod.ts";
 import { Reader } from "../lib/mod.ts";
-import { startReflector } from "../lib/reflector/mod.ts";
+import { DEFAULT_CHANGE_HISTORY_SIZE, startReflector } from "../lib/reflector/mod.ts";
 import { freshMysqlDatabase } from "../tests/_helpers/mysql.ts";
 import { spawnCli } from "../tests/_helpers/process.ts";
 import { tempDir } from "../tests/_helpers/temp.ts";
 import { generateLedger, loadLedger, TABLES } from "../tests/reflector/_ledger.ts";
-import { percentile } from "./_stats.ts";
+import { median, percentile } from "./_stats.ts";
 
 const STATEMENTS = 100_000;
 const MUTATIONS = 500;
 const SPACING_MS = 20;
 const WRITER = { writer: "bench", secret: "bench-secret" };
+
+/** Milliseconds to replay the ledger at `dsn` up to `lastSeq` into a new LDB. */
+async function replayMs(
+  dsn: string,
+  ldbPath: string,
+  lastSeq: number,
+  changeHistorySize: number,
+): Promise<number> {
+  const started = performance.now();
+  const reflector = await startReflector({
+    ldbPath,
+    upstreamDriver: "mysql",
+    upstreamDsn: dsn,
+    changeHistorySize,
+  });
+  try {
+    await reflector.waitForSeq(lastSeq);
+  } finally {
+    await reflector.stop();
+  }
+  return performance.now() - started;
+}
 
 async function replayRate(): Promise<void> {
   await using db = await freshMysqlDatabase();
@@ -42,18 +66,16 @@ async function replayRate(): Promise<void> {
   } finally {
     await ctldb.close();
   }
-  const started = performance.now();
-  const reflector = await startReflector({
-    ldbPath: `${dir.path}/ldb.db`,
-    upstreamDriver: "mysql",
-    upstreamDsn: db.dsn,
-  });
-  try {
-    await reflector.waitForSeq(ledger.statements.length);
-  } finally {
-    await reflector.stop();
+  // Alternating runs, so a busy moment of the machine does not favour one side.
+  const on: number[] = [];
+  const off: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const last = ledger.statements.length;
+    off.push(await replayMs(db.dsn, `${dir.path}/off-${run}.db`, last, 0));
+    on.push(await replayMs(db.dsn, `${dir.path}/on-${run}.db`, last, DEFAULT_CHANGE_HISTORY_SIZE));
   }
-  const replayMs = performance.now() - started;
+  const onMs = median(on);
+  const offMs = median(off);
 
   const bare = new DatabaseSync(`${dir.path}/bare.db`);
   bare.exec("PRAGMA journal_mode = WAL");
@@ -77,10 +99,16 @@ async function replayRate(): Promise<void> {
   bare.close();
 
   const rate = (n: number, ms: number) => Math.round(n / ms * 1000).toLocaleString("en-US");
+  const n = ledger.statements.length;
   console.log(
-    `| reflector replay, ${ledger.statements.length} ledger statements (MariaDB → empty LDB) | ${
-      rate(ledger.statements.length, replayMs)
-    } statements/s | ${Math.round(replayMs)} ms |`,
+    `| reflector replay, ${n} ledger statements (MariaDB → empty LDB), change history on | ${
+      rate(n, onMs)
+    } statements/s | ${Math.round(onMs)} ms (median of 3) |`,
+  );
+  console.log(
+    `| the same with -change-history-size 0 | ${rate(n, offMs)} statements/s | ${
+      Math.round(offMs)
+    } ms; history on = ${(offMs / onMs).toFixed(2)}× off |`,
   );
   console.log(
     `| bare node:sqlite batched insert of the same ${ledger.upserts.length} rows | ${

@@ -29,6 +29,16 @@ import type { TableChange } from "./change_keys.ts";
 /** Entries pruned per commit beyond twice the number it added. */
 const PRUNE_BATCH = 1000;
 
+/** Columns of an entry, and entries per multi-row insert (fewer calls into SQLite). */
+const COLUMNS = 9;
+const INSERT_ROWS = 64;
+
+function insertSql(rows: number): string {
+  const row = `(${new Array(COLUMNS).fill("?").join(", ")})`;
+  return `INSERT INTO ${CHANGES_TABLE} (seq, idx, tx, family, "table", op, key, binary_key, ` +
+    `leader_ts) VALUES ${new Array(rows).fill(row).join(", ")}`;
+}
+
 /** How the history stands after a commit. */
 export interface ChangeHistoryStats {
   /** Entries retained. */
@@ -101,6 +111,9 @@ export function openChangeHistory(
 export class ChangeHistoryRecorder {
   readonly #size: number;
   readonly #insert: StatementSync;
+  readonly #insertMany: StatementSync;
+  /** Column values of the entries not inserted yet, flat. */
+  #buffer: (string | number | null)[] = [];
   readonly #saveState: StatementSync;
   readonly #pruneBoundary: StatementSync;
   readonly #prune: StatementSync;
@@ -116,10 +129,8 @@ export class ChangeHistoryRecorder {
    */
   constructor(db: DatabaseSync, size: number) {
     this.#size = size;
-    this.#insert = db.prepare(
-      `INSERT INTO ${CHANGES_TABLE} (seq, idx, tx, family, "table", op, key, binary_key, ` +
-        `leader_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.#insert = db.prepare(insertSql(1));
+    this.#insertMany = db.prepare(insertSql(INSERT_ROWS));
     this.#saveState = db.prepare(
       `UPDATE ${CHANGES_STATE_TABLE} SET retained_after = ?, recorded_seq = ? WHERE id = 1`,
     );
@@ -134,7 +145,8 @@ export class ChangeHistoryRecorder {
   }
 
   /**
-   * Inserts the entries of one applied statement.
+   * Adds the entries of one applied statement (inserted by
+   * {@linkcode ChangeHistoryRecorder.beforeCommit}, inside the same transaction).
    *
    * @param seq The statement's ledger seq.
    * @param tx The ledger transaction: the seq of its `--- BEGIN`, or `seq` when unbracketed.
@@ -144,7 +156,7 @@ export class ChangeHistoryRecorder {
   record(seq: number, tx: number, leaderTs: Date, change: TableChange): void {
     const at = leaderTs.getTime();
     if (change.keys.length === 0) {
-      this.#insert.run(seq, 0, tx, change.family, change.table, change.op, "{}", null, at);
+      this.#buffer.push(seq, 0, tx, change.family, change.table, change.op, "{}", null, at);
       this.#added++;
       return;
     }
@@ -158,7 +170,7 @@ export class ChangeHistoryRecorder {
         if (part.value instanceof Uint8Array) (binary ??= []).push(part.name);
       }
       const binaryKey = binary ? JSON.stringify(binary) : null;
-      this.#insert.run(
+      this.#buffer.push(
         seq,
         idx,
         tx,
@@ -180,6 +192,7 @@ export class ChangeHistoryRecorder {
    * @param appliedSeq `_ldb_seq` as the transaction leaves it.
    */
   beforeCommit(appliedSeq: number): void {
+    this.#flush();
     let entries = this.#entries + this.#added;
     let retainedAfter = this.#retainedAfter;
     const excess = Math.min(entries - this.#size, PRUNE_BATCH + 2 * this.#added);
@@ -204,9 +217,21 @@ export class ChangeHistoryRecorder {
 
   /** Forgets everything since the last commit. */
   rolledBack(): void {
+    this.#buffer = [];
     this.#pendingEntries = this.#entries;
     this.#pendingRetainedAfter = this.#retainedAfter;
     this.#added = 0;
+  }
+
+  #flush(): void {
+    const buffer = this.#buffer;
+    const many = COLUMNS * INSERT_ROWS;
+    let at = 0;
+    for (; at + many <= buffer.length; at += many) {
+      this.#insertMany.run(...buffer.slice(at, at + many));
+    }
+    for (; at < buffer.length; at += COLUMNS) this.#insert.run(...buffer.slice(at, at + COLUMNS));
+    this.#buffer = [];
   }
 
   /** The committed state. */

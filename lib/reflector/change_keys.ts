@@ -2,17 +2,20 @@
  * Finds what a ledger statement changes, for the changelog (spec §10.6, DESIGN §3.6) and the
  * change history (DESIGN §7).
  *
- * `node:sqlite` has no pre-update hook, so a `REPLACE INTO <t> …` or `DELETE FROM <t> WHERE …`
- * on a family table runs with `RETURNING <key columns>` appended: SQLite itself reports the key
- * it wrote or every key it deleted, exactly as stored (integers as `bigint`, blobs as bytes),
- * in the same step that applies it. An upsert that overwrites a row is one change, not the
- * original's two; a delete that matches no row is none. `DELETE FROM <t>` is a `clear` (its
- * keys are read first only when asked, for the changelog), `DROP TABLE` a `drop`,
+ * `node:sqlite` has no pre-update hook, and preparing a statement costs three times what
+ * executing its text does, so keys are found as cheaply as the executive's statement forms
+ * allow. A `REPLACE INTO <t>` is followed by a read of the row it wrote (`rowid =
+ * last_insert_rowid()`, a prepared statement). A `DELETE FROM <t> WHERE "k1" = v1 AND …` that
+ * names every key column once with a literal of the column's kind (the executive's form) is
+ * decoded from its text, and `changes()` tells whether a row went; any other condition is
+ * answered by a `SELECT` of the keys it will delete, run first. Values come back as stored
+ * (integers as `bigint`, blobs as bytes). An upsert that overwrites a row is one change, not
+ * the original's two; a delete that matches no row is none. `DELETE FROM <t>` is a `clear`
+ * (its keys are read first only when asked, for the changelog), `DROP TABLE` a `drop`,
  * `CREATE`/`ALTER TABLE` a `schema` change. Statements on tables that are not family tables,
- * unrecognised statements and statements SQLite cannot compile with `RETURNING` (hand-written
- * text with a trailing comment, say) are executed verbatim and report nothing. Keys list the
- * primary-key columns in table column order with their declared types. This module writes
- * neither the changelog nor the history.
+ * and unrecognised statements, report nothing. Keys list the primary-key columns in table
+ * column order with their declared types. This module writes neither the changelog nor the
+ * history.
  *
  * @module
  */
@@ -66,15 +69,22 @@ interface TableKeys {
   table: string;
   columns: { name: string; type: string }[];
   keyOrder: number[];
-  /** ` RETURNING <keys>`, appended to upserts and deletes. */
-  returning: string;
-  /** `SELECT <keys> FROM <t>`, the keys a clear deletes. */
-  selectAllSql: string;
+  /** Per key column: the literal kind its stored value has (`undefined`: decode by reading). */
+  literalKinds: (LiteralKind | undefined)[];
+  /** `SELECT <keys> FROM <t>`, the prefix of every key query. */
+  selectSql: string;
+  lastInserted?: StatementSync;
   all?: StatementSync;
 }
 
+type LiteralKind = "integer" | "text" | "blob";
+
+/** One `"<column>" = <literal>` of a key condition, then ` AND ` or the end. */
+const KEY_CONDITION = /"((?:[^"]|"")+)" = ('(?:[^']|'')*'|x'(?:[0-9a-f]{2})*'|-?\d+)(?: AND |$)/y;
+const INTEGER_TYPE = /INT/i;
+const TEXT_TYPE = /CHAR|CLOB|TEXT/i;
+
 const BINARY_TYPE = /^\s*(BLOB|VARBINARY)/i;
-const TRAILING_SEMICOLON = /;\s*$/;
 const decoder = new TextDecoder();
 
 function quote(identifier: string): string {
@@ -112,6 +122,7 @@ export class ChangeKeyCapture {
   readonly #clearKeys: boolean;
   readonly #tables = new Map<string, TableKeys | null>();
   #tableInfo?: StatementSync;
+  #changes?: StatementSync;
 
   /**
    * @param db The LDB connection statements run on.
@@ -143,9 +154,22 @@ export class ChangeKeyCapture {
         this.#db.exec(sql);
         return this.#change("clear", info, keys);
       }
-      const keys = this.#returning(info, sql);
-      if (keys.length === 0) return undefined;
-      return this.#change(parsed.kind, info, keys);
+      if (parsed.kind === "upsert") {
+        this.#db.exec(sql);
+        const keys = this.#insertedKey(info);
+        return keys.length === 0 ? undefined : this.#change("upsert", info, keys);
+      }
+      const key = decodeKeyCondition(info, parsed.where!);
+      let keys: KeyPart[][];
+      if (key) {
+        this.#db.exec(sql);
+        this.#changes ??= this.#db.prepare("SELECT changes() AS n");
+        keys = Number(this.#changes.get()!.n) > 0 ? [key] : [];
+      } else {
+        keys = this.#deletedKeys(info, parsed.where!);
+        this.#db.exec(sql);
+      }
+      return keys.length === 0 ? undefined : this.#change("delete", info, keys);
     }
     this.#db.exec(sql);
     if (parsed.kind !== "ddl" && parsed.kind !== "other") return undefined;
@@ -160,24 +184,36 @@ export class ChangeKeyCapture {
     return { op, family: info.family, table: info.table, keys, keyOrder: info.keyOrder };
   }
 
-  /** Runs an upsert or delete with `RETURNING`; the keys it wrote or deleted. */
-  #returning(info: TableKeys, sql: string): KeyPart[][] {
-    let statement: StatementSync;
+  #insertedKey(info: TableKeys): KeyPart[][] {
     try {
-      statement = this.#prepare(sql.replace(TRAILING_SEMICOLON, "") + info.returning);
+      info.lastInserted ??= this.#prepare(`${info.selectSql} WHERE rowid = last_insert_rowid()`);
+      const row = info.lastInserted.get();
+      return row ? [this.#key(info, row)] : [];
     } catch (error) {
-      this.#log.debug("statement cannot report its keys; no change reported", {
-        statement: sql.slice(0, 200),
+      this.#log.debug("cannot read the key of an upsert; no change reported", {
+        table: `${info.family}___${info.table}`,
         error,
       });
-      this.#db.exec(sql);
       return [];
     }
-    return statement.all().map((row) => this.#key(info, row));
+  }
+
+  /** The keys a `DELETE … WHERE <where>` will delete, read before it runs. */
+  #deletedKeys(info: TableKeys, where: string): KeyPart[][] {
+    try {
+      return this.#prepare(`${info.selectSql} WHERE ${where}`).all()
+        .map((row) => this.#key(info, row));
+    } catch (error) {
+      this.#log.debug("cannot read keys of a delete; no change reported", {
+        table: `${info.family}___${info.table}`,
+        error,
+      });
+      return [];
+    }
   }
 
   #allKeys(info: TableKeys): KeyPart[][] {
-    info.all ??= this.#prepare(info.selectAllSql);
+    info.all ??= this.#prepare(info.selectSql);
     return info.all.all().map((row) => this.#key(info, row));
   }
 
@@ -210,8 +246,16 @@ export class ChangeKeyCapture {
           columns: keyColumns.map(({ name, type }) => ({ name, type })),
           keyOrder: keyColumns.map((column, i) => ({ pk: column.pk, i }))
             .sort((a, b) => a.pk - b.pk).map(({ i }) => i),
-          returning: ` RETURNING ${list}`,
-          selectAllSql: `SELECT ${list} FROM ${quote(table)}`,
+          literalKinds: keyColumns.map(({ type }) =>
+            BINARY_TYPE.test(type)
+              ? "blob"
+              : INTEGER_TYPE.test(type)
+              ? "integer"
+              : TEXT_TYPE.test(type)
+              ? "text"
+              : undefined
+          ),
+          selectSql: `SELECT ${list} FROM ${quote(table)}`,
         };
       }
     }
@@ -219,3 +263,41 @@ export class ChangeKeyCapture {
     return info;
   }
 }
+
+/**
+ * The key a `DELETE` condition in the executive's form names: every key column exactly once,
+ * `"<column>" = <literal>` joined by ` AND `, each literal of the kind the column stores (an
+ * integer in an INTEGER column, a quoted string in a text column, `x'…'` in a binary one).
+ * Anything else is `undefined`, and the keys are read from the table instead.
+ */
+function decodeKeyCondition(info: TableKeys, where: string): KeyPart[] | undefined {
+  const values = new Array<unknown>(info.columns.length);
+  let found = 0;
+  KEY_CONDITION.lastIndex = 0;
+  while (KEY_CONDITION.lastIndex < where.length) {
+    const match = KEY_CONDITION.exec(where);
+    if (!match) return undefined;
+    const column = info.columns.findIndex((c) => c.name === match[1]!.replaceAll('""', '"'));
+    if (column < 0 || values[column] !== undefined) return undefined;
+    const literal = match[2]!;
+    const kind = info.literalKinds[column];
+    if (literal.startsWith("'")) {
+      if (kind !== "text") return undefined;
+      values[column] = literal.slice(1, -1).replaceAll("''", "'");
+    } else if (literal.startsWith("x'")) {
+      if (kind !== "blob") return undefined;
+      values[column] = Uint8Array.fromHex(literal.slice(2, -1));
+    } else {
+      if (kind !== "integer") return undefined;
+      const value = BigInt(literal);
+      if (value > INT64_MAX || value < INT64_MIN) return undefined;
+      values[column] = value;
+    }
+    found++;
+  }
+  if (found !== info.columns.length) return undefined;
+  return info.columns.map(({ name, type }, i) => ({ name, type, value: values[i] }));
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
