@@ -4,10 +4,11 @@
  * operation underneath it in the same run. Needs MariaDB (`CTLSTORE_TEST_MYSQL_DSN`, default
  * `root@tcp(127.0.0.1:3306)/`) for the executive and reflector benchmarks.
  *
- * Run one: `deno task bench reader` (names: reader, sidecar, executive, reflector).
+ * Run one: `deno task bench reader` (names: reader, sidecar, executive, reflector, changes).
  *
  * @module
  */
+import { runChangeFeedBench } from "./change_feed_bench.ts";
 import { runExecutiveBench } from "./executive_bench.ts";
 import { runReaderBench } from "./reader_bench.ts";
 import { runReflectorBench } from "./reflector_bench.ts";
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   sidecar: runSidecarBench,
   executive: runExecutiveBench,
   reflector: runReflectorBench,
+  changes: runChangeFeedBench,
 };
 
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);
