@@ -20,6 +20,8 @@ import { sidecarCommand } from "./sidecar.ts";
 import { ldbReadKeyCommand } from "./ldb_read_key.ts";
 import { readKeysCommand } from "./read_keys.ts";
 import { readSeqCommand } from "./read_seq.ts";
+import { watchCommand } from "./watch.ts";
+import { waitSeqCommand } from "./wait_seq.ts";
 import { upCommand } from "./up.ts";
 
 /** The registered commands. */
@@ -41,4 +43,6 @@ export const COMMANDS: Command[] = [
   ldbReadKeyCommand,
   readKeysCommand,
   readSeqCommand,
+  watchCommand,
+  waitSeqCommand,
 ];

@@ -25,6 +25,8 @@ Try it:
     -H 'ctlstore-writer: demo-writer' -H 'ctlstore-secret: demo-secret' \\
     -d '{"mutations":[{"table":"users","values":{"id":1,"name":"ada","avatar":"3q2+7w=="}}]}'
   curl -X POST ${sidecar}/get-row-by-key/demo/users -d '{"key":[{"value":1}]}'
+  curl '${sidecar}/changes?after=0&family=demo'     # what changed, with ledger seqs
+  curl -N '${sidecar}/watch?family=demo'            # follow changes live (Ctrl-C to stop)
 
 Read it in-process with the reader library (a .ts file in the ctlstore repository, where
 deno.json maps the package name to lib/mod.ts; run it with deno run --allow-read):

@@ -47,9 +47,15 @@ function ok(): Response {
   return new Response(null, { status: 200 });
 }
 
-function json(value: unknown): Response {
+/**
+ * The response header that repeats a mutation's ledger seq (DESIGN §7), so a client can wait
+ * for it on a host (sidecar `X-Ctlstore-Min-Seq`, `ctlstore wait-seq`) without parsing the body.
+ */
+const SEQ_HEADER = "X-Ctlstore-Seq";
+
+function json(value: unknown, headers: Record<string, string> = {}): Response {
   return new Response(stringifyGoJson(value), {
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
   });
 }
 
@@ -150,7 +156,7 @@ function routeTable(ctx: ExecutiveContext): [string, string, boolean, RouteHandl
         request,
         signal,
       });
-      return json({ seq });
+      return json({ seq }, { [SEQ_HEADER]: String(seq) });
     }],
     ["POST", "/writers/:writer", false, async (r, p) => {
       await registerWriter(ctx.db, param(p, "writer"), await readBody(r, MAX_REQUEST_BODY_BYTES));
