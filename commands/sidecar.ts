@@ -1,11 +1,18 @@
 /**
- * `ctlstore sidecar`: serves key lookups, prefix scans and ledger latency of an LDB over HTTP
- * (spec §2.8, §13). The first SIGINT/SIGTERM drains in-flight requests and exits 0.
+ * `ctlstore sidecar`: serves key lookups, prefix scans, ledger latency and the change feed of
+ * an LDB over HTTP (spec §2.8, §13). The first SIGINT/SIGTERM drains in-flight requests and
+ * exits 0.
  *
  * @module
  */
+import { formatGoDuration } from "../lib/flags/mod.ts";
 import { createLogger } from "../lib/log/mod.ts";
-import { startSidecar } from "../lib/sidecar/mod.ts";
+import {
+  DEFAULT_CHANGES_MAX_WAIT_MS,
+  DEFAULT_MIN_SEQ_TIMEOUT_MS,
+  DEFAULT_WATCH_HEARTBEAT_MS,
+  startSidecar,
+} from "../lib/sidecar/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
 import { DOGSTATSD_FLAGS } from "./_dogstatsd.ts";
 import { runUntilShutdown } from "./_shutdown.ts";
@@ -14,10 +21,21 @@ import { runUntilShutdown } from "./_shutdown.ts";
 export const sidecarCommand = defineCommand({
   name: "sidecar",
   summary: "serve LDB reads over HTTP",
-  description: "Routes: POST /get-row-by-key/{family}/{table}, " +
-    "POST /get-rows-by-key-prefix/{family}/{table}\n" +
-    '(body {"Key":[{"Value":v} | {"Binary":"<base64>"}, ...]}), GET /get-ledger-latency,\n' +
-    "GET /healthcheck, GET /ping, GET /metrics (Prometheus).",
+  description: [
+    "Routes: POST /get-row-by-key/{family}/{table}, POST /get-rows-by-key-prefix/{family}/{table}",
+    '(body {"Key":[{"Value":v} | {"Binary":"<base64>"}, ...]}), GET /get-ledger-latency,',
+    "GET /healthcheck, GET /ping, GET /metrics (Prometheus), and the change feed:",
+    "  GET /changes?after=N[&family=F][&table=T][&limit=L][&wait=30s]",
+    '    -> {"changes":[...],"lastSeq":M} ("more":true when limit cut it short; limit',
+    "    default 1000, max 10000; wait holds an empty answer until a change arrives,",
+    "    at most -changes-max-wait)",
+    "  GET /watch?after=N[&family=F][&table=T] -> text/event-stream of change events and",
+    "    heartbeats (every -watch-heartbeat); resumes after the Last-Event-ID header",
+    '  410 {"error":...,"oldestSeq":K} when N is older than the retained history, 501 when',
+    "  the LDB has no change history.",
+    "Read routes answer with X-Ctlstore-Seq: <applied seq>; a request header",
+    "X-Ctlstore-Min-Seq: N waits until the LDB has applied seq N (504 after -min-seq-timeout).",
+  ].join("\n"),
   flags: {
     "bind-addr": { type: "string", help: "listen address", default: "0.0.0.0:1331" },
     "ldb-path": {
@@ -28,6 +46,21 @@ export const sidecarCommand = defineCommand({
       type: "int",
       help: "max rows for prefix queries, more answer 416 (0 = unlimited)",
       default: "0",
+    },
+    "min-seq-timeout": {
+      type: "duration",
+      help: "longest wait of a read for its X-Ctlstore-Min-Seq, then 504",
+      default: formatGoDuration(DEFAULT_MIN_SEQ_TIMEOUT_MS),
+    },
+    "changes-max-wait": {
+      type: "duration",
+      help: "longest long-poll of GET /changes?wait=...; longer waits are clamped (0 = none)",
+      default: formatGoDuration(DEFAULT_CHANGES_MAX_WAIT_MS),
+    },
+    "watch-heartbeat": {
+      type: "duration",
+      help: "interval of heartbeat events on GET /watch",
+      default: formatGoDuration(DEFAULT_WATCH_HEARTBEAT_MS),
     },
     application: { type: "string", help: "metrics label application=<value> (default unknown)" },
     debug: { type: "bool", help: "debug logging" },
@@ -42,6 +75,9 @@ export const sidecarCommand = defineCommand({
         bindAddr: values["bind-addr"],
         ldbPath: values["ldb-path"],
         maxRows: values["max-rows"],
+        minSeqTimeoutMs: values["min-seq-timeout"],
+        changesMaxWaitMs: values["changes-max-wait"],
+        watchHeartbeatMs: values["watch-heartbeat"],
         application: values.application,
         logger: createLogger("sidecar", { debug: values.debug }),
         signal,

@@ -23,18 +23,8 @@ import { isNoSuchTable, statement } from "./_statements.ts";
  * - `clear`: every row of the table was deleted (`key` is empty);
  * - `drop`: the table was dropped (`key` is empty);
  * - `schema`: the table was created or altered (`key` is empty).
- *
- * @example
- * ```ts
- * import { CHANGE_OPS } from "./change_history.ts";
- *
- * CHANGE_OPS.includes("upsert"); // true
- * ```
  */
-export const CHANGE_OPS = ["upsert", "delete", "clear", "drop", "schema"] as const;
-
-/** One of {@linkcode CHANGE_OPS}. */
-export type ChangeOp = typeof CHANGE_OPS[number];
+export type ChangeOp = "upsert" | "delete" | "clear" | "drop" | "schema";
 
 /** The entries table. */
 export const CHANGES_TABLE = "_ldb_changes";

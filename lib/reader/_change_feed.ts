@@ -42,6 +42,9 @@ export const DEFAULT_CHANGES_LIMIT = 1000;
 /** How long {@linkcode ChangeFeed.waitForSequence} waits unless told otherwise. */
 export const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
 
+/** The longest delay `setTimeout` honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface EntryRow {
   seq: number;
   tx: number;
@@ -204,7 +207,9 @@ export class ChangeFeed {
       throw new RangeError(`invalid timeout ${timeoutMs}: must not be negative`);
     }
     const expired = new AbortController();
-    const timer = Number.isFinite(timeoutMs)
+    // Timers cannot wait longer than 2^31 - 1 ms (they would fire at once); a longer wait
+    // (over 24 days) is as good as none.
+    const timer = timeoutMs <= MAX_TIMER_MS
       ? setTimeout(() => expired.abort(), timeoutMs)
       : undefined;
     const signal = options.signal

@@ -155,7 +155,9 @@ export class ChangeHistoryRecorder {
    */
   record(seq: number, tx: number, leaderTs: Date, change: TableChange): void {
     const at = leaderTs.getTime();
-    if (change.keys.length === 0) {
+    // A table-wide event is one entry with an empty key, even when the keys of a clear were
+    // read (for the changelog).
+    if (change.keys.length === 0 || (change.op !== "upsert" && change.op !== "delete")) {
       this.#buffer.push(seq, 0, tx, change.family, change.table, change.op, "{}", null, at);
       this.#added++;
       return;

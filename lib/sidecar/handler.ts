@@ -1,22 +1,44 @@
 /**
  * The sidecar's HTTP handler (spec §13): key lookups, prefix scans, ledger latency and health
- * over one reader, with Go-compatible JSON output and 4xx for client mistakes. It owns routing,
- * request decoding, error mapping and metrics; the reading itself is the reader's.
+ * over one reader, with Go-compatible JSON output and 4xx for client mistakes, plus the change
+ * feed (`/changes`, `/watch`) and read-your-writes (`X-Ctlstore-Min-Seq` in, `X-Ctlstore-Seq`
+ * out on every read route). It owns routing, request decoding and metrics; the reading itself
+ * is the reader's, the change routes are `changes_routes.ts`, the seq headers `min_seq.ts`, and
+ * errors become responses in `errors.ts`.
  *
  * @module
  */
-import { errorResponse, HttpError, Router } from "../http/mod.ts";
+import { type Handler, Router } from "../http/mod.ts";
 import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
 import { metricsResponse } from "../metrics/mod.ts";
-import { type Reader, ReaderError, type Row } from "../reader/mod.ts";
+import type { Reader, Row } from "../reader/mod.ts";
 import { MAX_REQUEST_BODY_BYTES, stringifyGoJson } from "../schema/mod.ts";
 import { encodeRow, encodeRows } from "./row_json.ts";
 import { BodyReader } from "./body_reader.ts";
+import {
+  changesRoute,
+  DEFAULT_CHANGES_MAX_WAIT_MS,
+  type SeqRoute,
+  watchRoute,
+} from "./changes_routes.ts";
+import { sidecarErrorResponse } from "./errors.ts";
+import { DEFAULT_WATCH_HEARTBEAT_MS } from "./event_stream.ts";
 import type { SidecarMetrics } from "./metrics.ts";
+import { DEFAULT_MIN_SEQ_TIMEOUT_MS, readSeq, SEQ_HEADER } from "./min_seq.ts";
 import { parseKeyRequest } from "./request.ts";
 
+export { DEFAULT_CHANGES_MAX_WAIT_MS, DEFAULT_MIN_SEQ_TIMEOUT_MS, DEFAULT_WATCH_HEARTBEAT_MS };
+
 /** What the sidecar needs of a reader. */
-export type SidecarReader = Pick<Reader, "getRowByKey" | "getRowsByKeyPrefix" | "getLedgerLatency">;
+export type SidecarReader = Pick<
+  Reader,
+  | "getRowByKey"
+  | "getRowsByKeyPrefix"
+  | "getLedgerLatency"
+  | "getLastSequence"
+  | "getChanges"
+  | "waitForSequence"
+>;
 
 /** Options of {@linkcode createSidecarHandler}. */
 export interface SidecarHandlerOptions {
@@ -24,33 +46,39 @@ export interface SidecarHandlerOptions {
   maxRows?: number;
   /** Request bodies must arrive within this many milliseconds (default 5000), else 408. */
   readTimeoutMs?: number;
+  /**
+   * Longest wait for a request's `X-Ctlstore-Min-Seq`, in milliseconds (default 5000); then
+   * 504. 0 answers 504 at once when the seq is not applied yet.
+   */
+  minSeqTimeoutMs?: number;
+  /** `wait` of `/changes` beyond this is clamped to it, in milliseconds (default 60 000). */
+  changesMaxWaitMs?: number;
+  /** `/watch` sends a heartbeat at least this often, in milliseconds (default 15 000). */
+  watchHeartbeatMs?: number;
+  /**
+   * The sidecar's stop. When aborted, held long-polls answer what they have, open `/watch`
+   * streams end and `X-Ctlstore-Min-Seq` waits answer 503, so a graceful stop is quick.
+   */
+  signal?: AbortSignal;
   /** Where requests are counted; `/metrics` serves its registry. */
   metrics?: SidecarMetrics;
   /** Where server faults are logged. */
   logger?: Logger;
 }
 
-const JSON_HEADERS = { "content-type": "application/json" };
-const NOT_FOUND_HEADERS = { "x-ctlstore": "Not Found" };
+/** A read route: gets the path parameters and the applied seq, read before the data. */
+type ReadRoute = (
+  request: Request,
+  params: Record<string, string>,
+  seq: number,
+) => Response | Promise<Response>;
 
-/**
- * The client error a reader error stands for: bad names and keys 400, unknown table 404
- * (`Table not found`), a closed reader 503; `undefined` for faults of the LDB (500).
- */
-function clientError(error: unknown): HttpError | undefined {
-  if (!(error instanceof ReaderError)) return undefined;
-  switch (error.code) {
-    case "bad-name":
-    case "bad-key":
-    case "no-primary-key":
-      return new HttpError(400, error.message, { cause: error });
-    case "table-not-found":
-      return new HttpError(404, error.message, { cause: error });
-    case "closed":
-      return new HttpError(503, "the sidecar is shutting down", { cause: error });
-    default:
-      return undefined;
+function checkDuration(what: string, value: number, positive: boolean): number {
+  if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    const rule = positive ? "a positive" : "a non-negative";
+    throw new RangeError(`${what} must be ${rule} duration, got ${value} ms`);
   }
+  return value;
 }
 
 /**
@@ -82,6 +110,8 @@ function pathOf(url: string): string {
 /**
  * Creates the sidecar's request handler.
  *
+ * @throws {RangeError} For a negative `maxRows`, a negative `minSeqTimeoutMs` or
+ *   `changesMaxWaitMs`, or a `watchHeartbeatMs` that is not positive.
  * @example
  * ```ts
  * const handler = createSidecarHandler(reader, { maxRows: 1000 });
@@ -92,39 +122,77 @@ export function createSidecarHandler(
   reader: SidecarReader,
   options: SidecarHandlerOptions = {},
 ): (request: Request) => Promise<Response> {
+  const log = options.logger ?? silentLogger;
+  const onServerError = (error: unknown) =>
+    log.error("request failed", { error: errorMessage(error) });
   const maxRows = options.maxRows ?? 0;
+  if (!Number.isSafeInteger(maxRows) || maxRows < 0) {
+    throw new RangeError(`max rows must be a non-negative integer, got ${maxRows}`);
+  }
+  const minSeqTimeoutMs = checkDuration(
+    "min seq timeout",
+    options.minSeqTimeoutMs ?? DEFAULT_MIN_SEQ_TIMEOUT_MS,
+    false,
+  );
+  const changeOptions = {
+    maxWaitMs: checkDuration(
+      "changes max wait",
+      options.changesMaxWaitMs ?? DEFAULT_CHANGES_MAX_WAIT_MS,
+      false,
+    ),
+    heartbeatMs: checkDuration(
+      "watch heartbeat",
+      options.watchHeartbeatMs ?? DEFAULT_WATCH_HEARTBEAT_MS,
+      true,
+    ),
+    ...(options.signal ? { signal: options.signal } : {}),
+    onServerError,
+  };
+  const seqOptions = {
+    timeoutMs: minSeqTimeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
   const bodies = new BodyReader(MAX_REQUEST_BODY_BYTES, options.readTimeoutMs ?? 5000);
   const metrics = options.metrics;
-  const log = options.logger ?? silentLogger;
-  const fail = (error: unknown): never => {
-    throw clientError(error) ?? error;
-  };
 
-  const getRowByKey = async (request: Request, params: Record<string, string>) => {
-    const key = parseKeyRequest(await bodies.read(request));
-    let row: Row | undefined;
+  /**
+   * Wraps a read route: waits for `X-Ctlstore-Min-Seq`, reads the applied seq before the data,
+   * and puts it on error answers too (the route puts it on its own answers).
+   */
+  const readRoute = (route: ReadRoute): Handler => async (request, params) => {
+    const seq = await readSeq(reader, request, seqOptions);
     try {
-      row = reader.getRowByKey(params.family!, params.table!, key);
+      return await route(request, params, seq);
     } catch (error) {
-      fail(error);
+      const response = sidecarErrorResponse(error, onServerError);
+      response.headers.set(SEQ_HEADER, String(seq));
+      return response;
     }
-    if (row === undefined) return new Response(null, { status: 404, headers: NOT_FOUND_HEADERS });
-    metrics?.rows(ROW_ROUTE, 1);
-    return new Response(encodeRow(row) + "\n", { headers: JSON_HEADERS });
   };
+  const seqRoute = (route: SeqRoute): Handler =>
+    readRoute((request, _params, seq) => route(request, seq));
 
-  const getRowsByKeyPrefix = async (request: Request, params: Record<string, string>) => {
+  const getRowByKey = readRoute(async (request, params, seq) => {
+    const key = parseKeyRequest(await bodies.read(request));
+    const row: Row | undefined = reader.getRowByKey(params.family!, params.table!, key);
+    if (row === undefined) {
+      return new Response(null, {
+        status: 404,
+        headers: { "x-ctlstore": "Not Found", [SEQ_HEADER]: String(seq) },
+      });
+    }
+    metrics?.rows(ROW_ROUTE, 1);
+    return new Response(encodeRow(row) + "\n", { headers: jsonHeaders(seq) });
+  });
+
+  const getRowsByKeyPrefix = readRoute(async (request, params, seq) => {
     const key = parseKeyRequest(await bodies.read(request));
     const rows: Row[] = [];
-    try {
-      for (const row of reader.getRowsByKeyPrefix(params.family!, params.table!, key)) {
-        rows.push(row);
-        if (maxRows > 0 && rows.length > maxRows) {
-          return new Response(null, { status: 416 });
-        }
+    for (const row of reader.getRowsByKeyPrefix(params.family!, params.table!, key)) {
+      rows.push(row);
+      if (maxRows > 0 && rows.length > maxRows) {
+        return new Response(null, { status: 416, headers: { [SEQ_HEADER]: String(seq) } });
       }
-    } catch (error) {
-      fail(error);
     }
     metrics?.rows(
       PREFIX_ROUTE,
@@ -132,8 +200,8 @@ export function createSidecarHandler(
       params.family!.toLowerCase(),
       params.table!.toLowerCase(),
     );
-    return new Response(encodeRows(rows) + "\n", { headers: JSON_HEADERS });
-  };
+    return new Response(encodeRows(rows) + "\n", { headers: jsonHeaders(seq) });
+  });
 
   const latency = (prefix: string) => {
     try {
@@ -146,12 +214,18 @@ export function createSidecarHandler(
   const router = new Router()
     .add("POST", ROW_ROUTE, getRowByKey)
     .add("POST", PREFIX_ROUTE, getRowsByKeyPrefix)
-    .add("GET", "/get-ledger-latency", () => {
-      const value = latency("get ledger latency");
-      return new Response(stringifyGoJson({ unit: "seconds", value }) + "\n", {
-        headers: JSON_HEADERS,
-      });
-    })
+    .add(
+      "GET",
+      "/get-ledger-latency",
+      readRoute((_request, _params, seq) => {
+        const value = latency("get ledger latency");
+        return new Response(stringifyGoJson({ unit: "seconds", value }) + "\n", {
+          headers: jsonHeaders(seq),
+        });
+      }),
+    )
+    .add("GET", "/changes", seqRoute(changesRoute(reader, changeOptions)))
+    .add("GET", "/watch", seqRoute(watchRoute(reader, changeOptions)))
     .add("GET", "/healthcheck", () => {
       latency("healthcheck");
       return new Response(null);
@@ -161,9 +235,6 @@ export function createSidecarHandler(
       return new Response(null);
     });
   if (metrics) router.add("GET", "/metrics", () => metricsResponse(metrics.registry));
-
-  const onServerError = (error: unknown) =>
-    log.error("request failed", { error: errorMessage(error) });
 
   /** The two read routes are matched directly (the hot path); the router does the rest. */
   const match = (method: string, path: string): ReturnType<Router["match"]> => {
@@ -190,7 +261,7 @@ export function createSidecarHandler(
       try {
         response = await found.handler(request, found.params);
       } catch (error) {
-        response = errorResponse(error, { trailingNewline: true, onServerError });
+        response = sidecarErrorResponse(error, onServerError);
       }
     }
     metrics?.request(
@@ -201,6 +272,10 @@ export function createSidecarHandler(
     );
     return response;
   };
+}
+
+function jsonHeaders(seq: number): Record<string, string> {
+  return { "content-type": "application/json", [SEQ_HEADER]: String(seq) };
 }
 
 const ROW_ROUTE = "/get-row-by-key/:family/:table";

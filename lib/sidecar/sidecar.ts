@@ -25,8 +25,21 @@ export interface SidecarConfig {
   /** Request bodies must arrive within this many milliseconds (default 5000). */
   readTimeoutMs?: number;
   /**
+   * Longest wait of a read for its `X-Ctlstore-Min-Seq` header, in milliseconds (default
+   * 5000, `-min-seq-timeout`); then 504.
+   */
+  minSeqTimeoutMs?: number;
+  /**
+   * `GET /changes?wait=…` longer than this is clamped to it, in milliseconds (default 60 000,
+   * `-changes-max-wait`; 0 turns long-polling off).
+   */
+  changesMaxWaitMs?: number;
+  /** `GET /watch` heartbeat interval in milliseconds (default 15 000, `-watch-heartbeat`). */
+  watchHeartbeatMs?: number;
+  /**
    * Longest {@linkcode RunningSidecar.stop} waits for responses still being written (default
-   * 5000, the original's write timeout). `Deno.serve` has no write timeout, so without this a
+   * 5000, the original's write timeout). Held long-polls, `X-Ctlstore-Min-Seq` waits and open
+   * `/watch` streams are ended at once when the stop begins, so they do not count against it. `Deno.serve` has no write timeout, so without this a
    * client that stops reading would hold a graceful shutdown forever.
    */
   shutdownTimeoutMs?: number;
@@ -39,14 +52,17 @@ export interface SidecarConfig {
 }
 
 /**
- * A running sidecar; `stop()` lets in-flight requests finish (waiting at most the shutdown
- * timeout for their responses to be read) and closes the reader.
+ * A running sidecar; `stop()` ends held requests and open streams, lets in-flight requests
+ * finish (waiting at most the shutdown timeout for their responses to be read) and closes the
+ * reader.
  */
-export interface RunningSidecar extends RunningService {
+export interface RunningSidecar extends RunningService, AsyncDisposable {
   /** The bound address (the real port when port 0 was asked for). */
   readonly address: { hostname: string; port: number };
   /** The metrics registry served at `/metrics`. */
   readonly registry: Registry;
+  /** Stops the sidecar (for `await using`); the same as `stop()`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -56,19 +72,18 @@ export interface RunningSidecar extends RunningService {
  * @throws {Error} When the address cannot be bound.
  * @example
  * ```ts
- * const sidecar = await startSidecar({ bindAddr: "127.0.0.1:1331", ldbPath: "/tmp/ldb.db" });
- * await sidecar.stop();
+ * await using sidecar = await startSidecar({ bindAddr: "127.0.0.1:1331", ldbPath: "/tmp/ldb.db" });
+ * await fetch("http://127.0.0.1:1331/ping");
  * ```
  */
 export async function startSidecar(config: SidecarConfig = {}): Promise<RunningSidecar> {
   const log = config.logger ?? silentLogger;
   const path = config.ldbPath || defaultLdbPath();
   const maxRows = config.maxRows ?? 0;
-  if (!Number.isSafeInteger(maxRows) || maxRows < 0) {
-    throw new RangeError(`max rows must be a non-negative integer, got ${maxRows}`);
-  }
   const reader = Reader.open(path);
   const metrics = new SidecarMetrics(config.application ?? "", config.registry);
+  /** Aborted when the stop begins: ends held requests and open streams. */
+  const closing = new AbortController();
   let server;
   try {
     server = await startServer(
@@ -76,6 +91,10 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
       createSidecarHandler(reader, {
         maxRows,
         readTimeoutMs: config.readTimeoutMs,
+        minSeqTimeoutMs: config.minSeqTimeoutMs,
+        changesMaxWaitMs: config.changesMaxWaitMs,
+        watchHeartbeatMs: config.watchHeartbeatMs,
+        signal: closing.signal,
         metrics,
         logger: log,
       }),
@@ -95,6 +114,7 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
   let stopping: Promise<void> | undefined;
   const stop = () =>
     stopping ??= (async () => {
+      closing.abort();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const gaveUp = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(true), shutdownTimeoutMs);
@@ -121,5 +141,6 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
     stop,
     finished: done.promise,
     registry: metrics.registry,
+    [Symbol.asyncDispose]: stop,
   };
 }

@@ -53,6 +53,22 @@ export interface SyntheticLedger {
   finalRows: Map<string, Map<string, SqlValue[]>>;
   /** Every upserted row in order (for a bare-insert comparison). */
   upserts: { table: string; values: SqlValue[] }[];
+  /**
+   * The change history a reflector must record, in ledger order: one entry per table created
+   * (`schema`), upsert and delete of an existing row; a delete of an absent row changes nothing.
+   */
+  history: ExpectedChange[];
+}
+
+/** An entry of {@linkcode SyntheticLedger.history}. */
+export interface ExpectedChange {
+  seq: number;
+  /** The seq of the bracket's `--- BEGIN`, or `seq` for a lone statement. */
+  tx: number;
+  table: string;
+  op: "schema" | "upsert" | "delete";
+  /** Key column name to value; empty for `schema`. */
+  key: Record<string, SqlValue>;
 }
 
 function prng(seed: number): () => number {
@@ -76,43 +92,58 @@ function prng(seed: number): () => number {
  */
 export function generateLedger(count: number, seed: number): SyntheticLedger {
   const random = prng(seed);
-  const statements = TABLES.map((t) => createTableSql("sqlite", t.name, t.fields, t.keys));
+  const statements: string[] = [];
+  const history: ExpectedChange[] = [];
+  for (const table of TABLES) {
+    const seq = statements.push(createTableSql("sqlite", table.name, table.fields, table.keys));
+    history.push({ seq, tx: seq, table: table.name, op: "schema", key: {} });
+  }
   const insideBracket = new Set<number>();
   const finalRows = new Map(TABLES.map((t) => [t.name, new Map<string, SqlValue[]>()]));
   const upserts: SyntheticLedger["upserts"] = [];
   const keySpace = Math.max(100, Math.floor(count / 3));
-  const change = () => {
+  /** Appends one change at `tx` (`undefined`: a lone statement). */
+  const change = (tx?: number) => {
     const table = TABLES[random() < 0.6 ? 0 : 1]!;
     const rows = finalRows.get(table.name)!;
     const n = Math.floor(random() * keySpace);
     const key: SqlValue[] = table.name === "fam___alpha" ? [n] : [`tag-${n % 50}`, n];
     const keyText = JSON.stringify(key);
+    const seq = statements.length + 1;
+    const entry = {
+      seq,
+      tx: tx ?? seq,
+      table: table.name,
+      key: Object.fromEntries(table.keys.map((name, i) => [name, key[i]!])),
+    };
     if (random() < 0.15 && rows.size > 0) {
-      rows.delete(keyText);
-      return deleteRowSql(table.name, table.keys, key);
+      if (rows.delete(keyText)) history.push({ ...entry, op: "delete" });
+      statements.push(deleteRowSql(table.name, table.keys, key));
+      return;
     }
     const values: SqlValue[] = table.name === "fam___alpha"
       ? [n, `name ${n} it's <${Math.floor(random() * 1000)}>`, n + 0.25]
       : [`tag-${n % 50}`, n, new Uint8Array([n & 255, (n >> 8) & 255, 7])];
     rows.set(keyText, values);
     upserts.push({ table: table.name, values });
-    return upsertSql(table.name, table.fields.map((f) => f.name), values);
+    history.push({ ...entry, op: "upsert" });
+    statements.push(upsertSql(table.name, table.fields.map((f) => f.name), values));
   };
   while (statements.length < count) {
     if (random() < 0.3) {
       const size = 2 + Math.floor(random() * 7);
-      statements.push(LEDGER_BEGIN);
+      const tx = statements.push(LEDGER_BEGIN);
       for (let i = 0; i < size; i++) {
         insideBracket.add(statements.length);
-        statements.push(change());
+        change(tx);
       }
       insideBracket.add(statements.length);
       statements.push(LEDGER_COMMIT);
     } else {
-      statements.push(change());
+      change();
     }
   }
-  return { statements, insideBracket, finalRows, upserts };
+  return { statements, insideBracket, finalRows, upserts, history };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { openCtldb } from "../../lib/ctldb/mod.ts";
-import { getLdbSeq, openLdbForRead } from "../../lib/ldb/mod.ts";
+import { getLdbSeq, openLdbForRead, readChangeHistoryState } from "../../lib/ldb/mod.ts";
+import { type Change, Reader } from "../../lib/reader/mod.ts";
 import { freshMysqlDatabase, mysqlTest } from "../_helpers/mysql.ts";
 import { spawnCli } from "../_helpers/process.ts";
 import { tempDir } from "../_helpers/temp.ts";
@@ -20,8 +21,44 @@ function ldbSeq(path: string): number {
   }
 }
 
+/** Fails unless the change history was written in the same commit as the rows. */
+function assertHistoryCommittedWithRows(path: string): void {
+  let db;
+  try {
+    db = openLdbForRead(path);
+  } catch {
+    return; // not created yet
+  }
+  try {
+    const state = readChangeHistoryState(db);
+    if (state === undefined) return; // killed before the history tables were committed
+    assertEquals(state.recordedSeq, state.appliedSeq, "history recorded at the applied seq");
+  } finally {
+    db.close();
+  }
+}
+
+/** Every entry of the LDB's change history, as comparable records. */
+function historyOf(path: string) {
+  using reader = Reader.open(path);
+  const changes: Change[] = [];
+  for (let after = 0;;) {
+    const page = reader.getChanges({ after, limit: 5000 });
+    changes.push(...page.changes);
+    after = page.lastSeq;
+    if (!page.more) break;
+  }
+  return changes.map(({ seq, tx, family, table, op, key }) => ({
+    seq,
+    tx,
+    table: `${family}___${table}`,
+    op,
+    key,
+  }));
+}
+
 mysqlTest(
-  "a reflector killed with SIGKILL over and over while catching up loses and repeats nothing",
+  "a reflector killed with SIGKILL over and over while catching up loses and repeats nothing, in its rows and its change history",
   async () => {
     await using db = await freshMysqlDatabase();
     await using dir = await tempDir();
@@ -56,6 +93,7 @@ mysqlTest(
         cli.kill("SIGKILL");
         await cli.status;
         const seq = ldbSeq(ldbPath);
+        assertHistoryCommittedWithRows(ldbPath);
         ok(!ledger.insideBracket.has(seq), `committed seq ${seq} is inside a ledger transaction`);
         ok(seq >= previous, `seq went back from ${previous} to ${seq}`);
         if (seq > previous) progressed++;
@@ -87,6 +125,9 @@ mysqlTest(
       } finally {
         ldb.close();
       }
+      // The history holds every change, in ledger order, exactly once: a key is present when
+      // its last entry is an upsert and absent when it is a delete.
+      assertEquals(historyOf(ldbPath), ledger.history);
       const seqs = (await Deno.readTextFile(changelogPath)).split("\n").filter(Boolean)
         .map((line) => JSON.parse(line).seq as number);
       ok(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!), "changelog seqs only increase");

@@ -1,10 +1,13 @@
 /**
- * Shared fixtures of the sidecar tests: an LDB with a few tables, and a sidecar serving it.
+ * Shared fixtures of the sidecar tests: an LDB with a few tables, an LDB with change history,
+ * and a sidecar serving it.
  *
  * @module
  */
 import { LdbTestUtil } from "../../lib/reader/mod.ts";
-import { type SidecarConfig, startSidecar } from "../../lib/sidecar/mod.ts";
+import type { FieldDef } from "../../lib/schema/mod.ts";
+import { type RunningSidecar, type SidecarConfig, startSidecar } from "../../lib/sidecar/mod.ts";
+import { type HistoryLdb, historyLdb } from "../_helpers/history_ldb.ts";
 
 /** A sidecar on a random port; stopped by `await using`. */
 export interface TestSidecar extends AsyncDisposable {
@@ -12,8 +15,10 @@ export interface TestSidecar extends AsyncDisposable {
   readonly url: string;
   /** POSTs a JSON body (or raw text) to a path. */
   post(path: string, body: unknown): Promise<Response>;
-  /** GETs a path. */
-  get(path: string): Promise<Response>;
+  /** GETs a path, with optional request headers. */
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  /** The running sidecar (to stop it, or read its address). */
+  readonly sidecar: RunningSidecar;
 }
 
 /** Starts a sidecar on `ldbPath` at `127.0.0.1:0`. */
@@ -30,7 +35,8 @@ export async function testSidecar(
         method: "POST",
         body: typeof body === "string" ? body : JSON.stringify(body),
       }),
-    get: (path) => fetch(url + path),
+    get: (path, headers) => fetch(url + path, headers ? { headers } : {}),
+    sidecar,
     [Symbol.asyncDispose]: () => sidecar.stop(),
   };
 }
@@ -76,4 +82,41 @@ export function populatedLdb(): LdbTestUtil {
     ldb.close();
     throw error;
   }
+}
+
+/** The columns of the `users` tables of {@linkcode usersHistoryLdb}. */
+export const USER_FIELDS: FieldDef[] = [{ name: "id", type: "integer" }, {
+  name: "name",
+  type: "string",
+}];
+
+/** An LDB with change history and `fam___users`, `fam___teams`, `other___users` (id, name). */
+export interface UsersHistoryLdb extends HistoryLdb {
+  /** Upserts `(id, name)` into `<family>___<table>` (default `fam___users`); returns its seq. */
+  put(id: number, name: string, family?: string, table?: string): number;
+}
+
+/**
+ * Creates a {@linkcode UsersHistoryLdb} keeping `size` history entries (default 100 000).
+ *
+ * @example
+ * ```ts
+ * using ldb = usersHistoryLdb();
+ * const seq = ldb.put(1, "ada");
+ * ```
+ */
+export function usersHistoryLdb(size?: number): UsersHistoryLdb {
+  const ldb = historyLdb(size);
+  try {
+    ldb.createTable("fam", "users", USER_FIELDS, ["id"]);
+    ldb.createTable("fam", "teams", USER_FIELDS, ["id"]);
+    ldb.createTable("other", "users", USER_FIELDS, ["id"]);
+  } catch (error) {
+    ldb[Symbol.dispose]();
+    throw error;
+  }
+  return Object.assign(ldb, {
+    put: (id: number, name: string, family = "fam", table = "users") =>
+      ldb.upsert(family, table, USER_FIELDS, [id, name]),
+  });
 }
