@@ -39,6 +39,21 @@ function insertSql(rows: number): string {
     `leader_ts) VALUES ${new Array(rows).fill(row).join(", ")}`;
 }
 
+/**
+ * A key value as JSON text (what `parseJsonExact` reads back exactly): the common kinds
+ * directly, since this runs for every recorded key; blobs as base64 (named in `binary_key`).
+ */
+function keyJson(value: unknown): string {
+  switch (typeof value) {
+    case "bigint":
+      return value.toString();
+    case "string":
+      return JSON.stringify(value);
+    default:
+      return stringifyGoJson(value);
+  }
+}
+
 /** How the history stands after a commit. */
 export interface ChangeHistoryStats {
   /** Entries retained. */
@@ -162,16 +177,16 @@ export class ChangeHistoryRecorder {
       this.#added++;
       return;
     }
-    for (const [idx, key] of change.keys.entries()) {
+    const order = change.keyOrder;
+    for (let idx = 0; idx < change.keys.length; idx++) {
+      const key = change.keys[idx]!;
       let json = "{";
       let binary: string[] | undefined;
-      for (const [n, i] of change.keyOrder.entries()) {
-        const part = key[i]!;
-        json += (n === 0 ? "" : ",") + stringifyGoJson(part.name) + ":" +
-          stringifyGoJson(part.value);
+      for (let n = 0; n < order.length; n++) {
+        const part = key[order[n]!]!;
+        json += (n === 0 ? "" : ",") + JSON.stringify(part.name) + ":" + keyJson(part.value);
         if (part.value instanceof Uint8Array) (binary ??= []).push(part.name);
       }
-      const binaryKey = binary ? JSON.stringify(binary) : null;
       this.#buffer.push(
         seq,
         idx,
@@ -180,7 +195,7 @@ export class ChangeHistoryRecorder {
         change.table,
         change.op,
         json + "}",
-        binaryKey,
+        binary ? JSON.stringify(binary) : null,
         at,
       );
       this.#added++;

@@ -81,6 +81,12 @@ type LiteralKind = "integer" | "text" | "blob";
 
 /** One `"<column>" = <literal>` of a key condition, then ` AND ` or the end. */
 const KEY_CONDITION = /"((?:[^"]|"")+)" = ('(?:[^']|'')*'|x'(?:[0-9a-f]{2})*'|-?\d+)(?: AND |$)/y;
+/** One `"<column>"` of an upsert's column list, then `,` or `) VALUES(`. */
+const UPSERT_COLUMN = /"((?:[^"]|"")+)"(,|\) VALUES\()/y;
+/** One literal of an upsert's value list (as `sqlLiteral` writes them), then `,` or `)`. */
+const UPSERT_LITERAL =
+  /('(?:[^']|'')*'|x'(?:[0-9a-f]{2})*'|NULL|true|false|-?\d+(?:\.\d+)?)(?:,|\)$)/y;
+const INTEGER_LITERAL = /^-?\d+$/;
 const INTEGER_TYPE = /INT/i;
 const TEXT_TYPE = /CHAR|CLOB|TEXT/i;
 
@@ -156,7 +162,8 @@ export class ChangeKeyCapture {
       }
       if (parsed.kind === "upsert") {
         this.#db.exec(sql);
-        const keys = this.#insertedKey(info);
+        const key = decodeUpsertKey(info, sql);
+        const keys = key ? [key] : this.#insertedKey(info);
         return keys.length === 0 ? undefined : this.#change("upsert", info, keys);
       }
       const key = decodeKeyCondition(info, parsed.where!);
@@ -266,37 +273,76 @@ export class ChangeKeyCapture {
 
 /**
  * The key a `DELETE` condition in the executive's form names: every key column exactly once,
- * `"<column>" = <literal>` joined by ` AND `, each literal of the kind the column stores (an
- * integer in an INTEGER column, a quoted string in a text column, `x'…'` in a binary one).
- * Anything else is `undefined`, and the keys are read from the table instead.
+ * `"<column>" = <literal>` joined by ` AND `. Anything else is `undefined`, and the keys are
+ * read from the table instead.
  */
 function decodeKeyCondition(info: TableKeys, where: string): KeyPart[] | undefined {
-  const values = new Array<unknown>(info.columns.length);
+  const literals = new Array<string | undefined>(info.columns.length);
   let found = 0;
   KEY_CONDITION.lastIndex = 0;
   while (KEY_CONDITION.lastIndex < where.length) {
     const match = KEY_CONDITION.exec(where);
     if (!match) return undefined;
     const column = info.columns.findIndex((c) => c.name === match[1]!.replaceAll('""', '"'));
-    if (column < 0 || values[column] !== undefined) return undefined;
-    const literal = match[2]!;
-    const kind = info.literalKinds[column];
-    if (literal.startsWith("'")) {
-      if (kind !== "text") return undefined;
-      values[column] = literal.slice(1, -1).replaceAll("''", "'");
-    } else if (literal.startsWith("x'")) {
-      if (kind !== "blob") return undefined;
-      values[column] = Uint8Array.fromHex(literal.slice(2, -1));
-    } else {
-      if (kind !== "integer") return undefined;
-      const value = BigInt(literal);
-      if (value > INT64_MAX || value < INT64_MIN) return undefined;
-      values[column] = value;
-    }
+    if (column < 0 || literals[column] !== undefined) return undefined;
+    literals[column] = match[2]!;
     found++;
   }
-  if (found !== info.columns.length) return undefined;
-  return info.columns.map(({ name, type }, i) => ({ name, type, value: values[i] }));
+  return found === info.columns.length ? decodeKey(info, literals) : undefined;
+}
+
+/**
+ * The key an upsert in the executive's form writes: `REPLACE INTO <t> ("c1","c2",…)
+ * VALUES(v1,v2,…)` naming every key column, so the key is known without reading the row back.
+ * Anything else is `undefined`, and the key is read from the table instead.
+ */
+function decodeUpsertKey(info: TableKeys, sql: string): KeyPart[] | undefined {
+  const names: string[] = [];
+  UPSERT_COLUMN.lastIndex = sql.indexOf("(") + 1;
+  for (;;) {
+    const match = UPSERT_COLUMN.exec(sql);
+    if (!match) return undefined;
+    names.push(match[1]!.replaceAll('""', '"'));
+    if (match[2] !== ",") break;
+  }
+  const literals = new Array<string | undefined>(info.columns.length);
+  UPSERT_LITERAL.lastIndex = UPSERT_COLUMN.lastIndex;
+  for (const name of names) {
+    const match = UPSERT_LITERAL.exec(sql);
+    if (!match) return undefined;
+    const column = info.columns.findIndex((c) => c.name === name);
+    if (column >= 0) literals[column] = match[1]!;
+  }
+  return UPSERT_LITERAL.lastIndex === sql.length ? decodeKey(info, literals) : undefined;
+}
+
+/**
+ * Decodes one literal per key column, each of the kind the column stores (an integer in an
+ * INTEGER column, a quoted string in a text column, `x'…'` in a binary one), so the value is
+ * the one SQLite stored; `undefined` when a column has no literal or one of another kind.
+ */
+function decodeKey(info: TableKeys, literals: (string | undefined)[]): KeyPart[] | undefined {
+  const key: KeyPart[] = [];
+  for (const [i, { name, type }] of info.columns.entries()) {
+    const literal = literals[i];
+    if (literal === undefined) return undefined;
+    const kind = info.literalKinds[i];
+    let value: unknown;
+    if (literal.startsWith("'")) {
+      if (kind !== "text") return undefined;
+      value = literal.slice(1, -1).replaceAll("''", "'");
+    } else if (literal.startsWith("x'")) {
+      if (kind !== "blob") return undefined;
+      value = Uint8Array.fromHex(literal.slice(2, -1));
+    } else {
+      if (kind !== "integer" || !INTEGER_LITERAL.test(literal)) return undefined;
+      const integer = BigInt(literal);
+      if (integer > INT64_MAX || integer < INT64_MIN) return undefined;
+      value = integer;
+    }
+    key.push({ name, type, value });
+  }
+  return key;
 }
 
 const INT64_MAX = 2n ** 63n - 1n;
