@@ -4,7 +4,9 @@
  * - replay rate: statements per second applied from a 100 000-statement ledger (upserts,
  *   deletes, `--- BEGIN`/`--- COMMIT` brackets) into an empty LDB, with the change history on
  *   (the default) and off (`-change-history-size 0`), beside a bare `node:sqlite` batched
- *   insert of the same rows (prepared statement, one transaction): the ceiling;
+ *   insert of the same rows (prepared statement, one transaction): the ceiling; and a partial
+ *   reflector (`-families fam`: one of the ledger's two families, about half of its statements
+ *   skipped) beside the full one, in the same run;
  * - propagation latency: executive commit (mutation response) → row readable through the reader
  *   library, p50/p99 over 500 mutations sent 20 ms apart, with the reflector as its own
  *   `ctlstore reflector` process at `-poll-interval 1s` and `50ms`.
@@ -39,6 +41,7 @@ async function replayMs(
   ldbPath: string,
   lastSeq: number,
   changeHistorySize: number,
+  families?: string[],
 ): Promise<number> {
   const started = performance.now();
   const reflector = await startReflector({
@@ -46,6 +49,7 @@ async function replayMs(
     upstreamDriver: "mysql",
     upstreamDsn: dsn,
     changeHistorySize,
+    ...(families ? { families } : {}),
   });
   try {
     await reflector.waitForSeq(lastSeq);
@@ -69,13 +73,21 @@ async function replayRate(): Promise<void> {
   // Alternating runs, so a busy moment of the machine does not favour one side.
   const on: number[] = [];
   const off: number[] = [];
+  const partial: number[] = [];
   for (let run = 0; run < 3; run++) {
     const last = ledger.statements.length;
     off.push(await replayMs(db.dsn, `${dir.path}/off-${run}.db`, last, 0));
     on.push(await replayMs(db.dsn, `${dir.path}/on-${run}.db`, last, DEFAULT_CHANGE_HISTORY_SIZE));
+    partial.push(
+      await replayMs(db.dsn, `${dir.path}/partial-${run}.db`, last, DEFAULT_CHANGE_HISTORY_SIZE, [
+        "fam",
+      ]),
+    );
   }
   const onMs = median(on);
   const offMs = median(off);
+  const partialMs = median(partial);
+  const carried = ledger.statements.filter((statement) => statement.includes(" fam___")).length;
 
   const bare = new DatabaseSync(`${dir.path}/bare.db`);
   bare.exec("PRAGMA journal_mode = WAL");
@@ -109,6 +121,12 @@ async function replayRate(): Promise<void> {
     `| the same with -change-history-size 0 | ${rate(n, offMs)} statements/s | ${
       Math.round(offMs)
     } ms; history on = ${(offMs / onMs).toFixed(2)}× off |`,
+  );
+  console.log(
+    `| partial reflector (-families fam: 1 of 2 families, ${carried} of the ${n} statements ` +
+      `carried), change history on | ${rate(n, partialMs)} ledger statements/s | ${
+        Math.round(partialMs)
+      } ms; partial = ${(onMs / partialMs).toFixed(2)}× full |`,
   );
   console.log(
     `| bare node:sqlite batched insert of the same ${ledger.upserts.length} rows | ${

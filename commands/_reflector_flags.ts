@@ -6,6 +6,7 @@
  * @module
  */
 import { type FlagSpecs, type FlagValues, formatGoDuration } from "../lib/flags/mod.ts";
+import { DEFAULT_INTEGRITY_CHECK } from "../lib/ldb/mod.ts";
 import type { Logger } from "../lib/log/mod.ts";
 import {
   DEFAULT_CHANGE_HISTORY_SIZE,
@@ -30,6 +31,12 @@ export const REFLECTOR_FLAGS = {
     help: "entries kept in the LDB's change history, read by /changes, /watch and the reader's " +
       "getChanges and watch (0: no history, and an existing one is removed)",
     default: String(DEFAULT_CHANGE_HISTORY_SIZE),
+  },
+  families: {
+    type: "list",
+    help: "carry only these families (a partial LDB; comma-separated or repeated): their tables, " +
+      "rows and change history; the heartbeat family ctlstore is added unless an entry " +
+      "-ctlstore excludes it. Empty: every family. Cannot change for an existing LDB",
   },
   "upstream-driver": {
     type: "string",
@@ -61,6 +68,13 @@ export const REFLECTOR_FLAGS = {
     help: "S3 endpoint of an s3:// bootstrap URL (e.g. MinIO); default $AWS_ENDPOINT_URL_S3, " +
       "$AWS_ENDPOINT_URL",
   },
+  "integrity-check": {
+    type: "string",
+    help: "start-up check of an existing LDB: quick (PRAGMA quick_check), full " +
+      "(PRAGMA integrity_check, slower) or off. A damaged LDB is moved aside to " +
+      "<ldb>.corrupt-<time> and rebuilt from -bootstrap-url; without one the start fails",
+    default: DEFAULT_INTEGRITY_CHECK,
+  },
   "poll-interval": {
     type: "duration",
     help: "sleep between ledger polls when idle",
@@ -86,7 +100,8 @@ export const REFLECTOR_FLAGS = {
   "ledger-latency.disable-ecs-behavior": { type: "bool", help: ECS_NO_OP },
   "ledger-latency.max-healty-latency": {
     type: "duration",
-    help: "ledger latency above which a reflector that is behind reports unhealthy on /healthz",
+    help: "ledger latency (age of the last applied write, kept low by the heartbeat) above " +
+      "which /healthz answers 503, caught up or not; also how long an upstream outage may last",
     default: "1m",
   },
   "ledger-latency.attribute-name": { type: "string", help: ECS_NO_OP, default: "ctlstore-status" },
@@ -221,9 +236,11 @@ export function reflectorConfigFromFlags(
     changelogPath: values["changelog-path"],
     changelogSize: values["changelog-size"],
     changeHistorySize: values["change-history-size"],
+    families: values.families,
     bootstrapUrl: values["bootstrap-url"],
     bootstrapRegion: values["bootstrap-region"],
     bootstrapEndpoint: values["bootstrap-endpoint"],
+    integrityCheck: values["integrity-check"],
     pollIntervalMs: values["poll-interval"],
     pollJitterCoefficient: values["poll-jitter-coefficient"],
     pollTimeoutMs: values["poll-timeout"],

@@ -6,6 +6,7 @@
  */
 import { startHeartbeat } from "../lib/heartbeat/mod.ts";
 import { createLogger } from "../lib/log/mod.ts";
+import { DEFAULT_HEARTBEAT_FAMILY } from "../lib/schema/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
 import { DOGSTATSD_FLAGS } from "./_dogstatsd.ts";
 import { runUntilShutdown } from "./_shutdown.ts";
@@ -28,7 +29,11 @@ export const heartbeatCommand = defineCommand({
       help: "executive base URL; http:// is prepended unless it starts with http",
       default: "ctlstore-executive.segment.local",
     },
-    "family-name": { type: "string", help: "family of the heartbeat table", default: "ctlstore" },
+    "family-name": {
+      type: "string",
+      help: "family of the heartbeat table",
+      default: DEFAULT_HEARTBEAT_FAMILY,
+    },
     "table-name": { type: "string", help: "heartbeat table", default: "heartbeats" },
     "writer-name": { type: "string", help: "writer name", default: "heartbeat" },
     "writer-secret": { type: "string", help: "writer secret", required: true },
@@ -38,7 +43,8 @@ export const heartbeatCommand = defineCommand({
     },
     "metrics-bind": {
       type: "string",
-      help: "address to serve Prometheus metrics on at /metrics (empty: not served)",
+      help: "address to serve Prometheus /metrics and /healthz on (503 once no write has " +
+        "succeeded for 3 intervals; empty: not served)",
     },
     debug: { type: "bool", help: "log every write" },
     ...DOGSTATSD_FLAGS,

@@ -13,8 +13,10 @@ import { runUntilShutdown } from "./_shutdown.ts";
 export const reflectorCommand = defineCommand({
   name: "reflector",
   summary: "tail the ctldb ledger into a local SQLite LDB",
-  description: "Bootstraps the LDB from -bootstrap-url when the file is absent, then applies\n" +
-    "the ledger forever: failures back off (100ms doubling to 30s), a failing statement is\n" +
+  description: "Checks that the upstream exists (a sqlite3 ctldb is opened read-only, never\n" +
+    "created), bootstraps the LDB from -bootstrap-url when the file is absent, then applies\n" +
+    "the ledger forever: failures back off (100ms doubling to 30s; an unreachable upstream\n" +
+    "is probed every second and read as soon as it answers), a failing statement is\n" +
     "reported with its seq in the log, /metrics and /healthz, sequence gaps are waited on\n" +
     "briefly then passed. The changelog seq continues across restarts (kept in the LDB table\n" +
     "_ldb_changelog_seq). The -ledger-latency ECS flags and -dogstatsd.* are accepted as\n" +

@@ -6,6 +6,7 @@
  * @module
  */
 import { formatGoDuration } from "../lib/flags/mod.ts";
+import { DEFAULT_INTEGRITY_CHECK } from "../lib/ldb/mod.ts";
 import { createLogger } from "../lib/log/mod.ts";
 import {
   DEFAULT_CHANGES_MAX_WAIT_MS,
@@ -15,6 +16,7 @@ import {
 } from "../lib/sidecar/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
 import { DOGSTATSD_FLAGS } from "./_dogstatsd.ts";
+import { SERVER_FLAGS, serverOptionsFromFlags } from "./_server_flags.ts";
 import { runUntilShutdown } from "./_shutdown.ts";
 
 /** The `sidecar` command. */
@@ -35,6 +37,9 @@ export const sidecarCommand = defineCommand({
     "  the LDB has no change history.",
     "Read routes answer with X-Ctlstore-Seq: <applied seq>; a request header",
     "X-Ctlstore-Min-Seq: N waits until the LDB has applied seq N (504 after -min-seq-timeout).",
+    "Prefix scans larger than 64 KiB are streamed as the client reads. A read that finds the",
+    "LDB damaged or unreadable answers 503 (a streamed scan is aborted), and from then on",
+    "/healthcheck and /ping answer 503 until a restart.",
   ].join("\n"),
   flags: {
     "bind-addr": { type: "string", help: "listen address", default: "0.0.0.0:1331" },
@@ -62,6 +67,13 @@ export const sidecarCommand = defineCommand({
       help: "interval of heartbeat events on GET /watch",
       default: formatGoDuration(DEFAULT_WATCH_HEARTBEAT_MS),
     },
+    "integrity-check": {
+      type: "string",
+      help: "start-up check of the LDB: quick (PRAGMA quick_check), full (PRAGMA " +
+        "integrity_check, slower) or off; a damaged LDB is never served (exit 1)",
+      default: DEFAULT_INTEGRITY_CHECK,
+    },
+    ...SERVER_FLAGS,
     application: { type: "string", help: "metrics label application=<value> (default unknown)" },
     debug: { type: "bool", help: "debug logging" },
     ...DOGSTATSD_FLAGS,
@@ -78,6 +90,8 @@ export const sidecarCommand = defineCommand({
         minSeqTimeoutMs: values["min-seq-timeout"],
         changesMaxWaitMs: values["changes-max-wait"],
         watchHeartbeatMs: values["watch-heartbeat"],
+        ...serverOptionsFromFlags(values),
+        integrityCheck: values["integrity-check"],
         application: values.application,
         logger: createLogger("sidecar", { debug: values.debug }),
         signal,

@@ -33,7 +33,8 @@ export const supervisorCommand = defineCommand({
     "-snapshot-url in parallel: file:///path (atomic rename, plus <path>.checksum) and\n" +
     "s3://bucket/key (multipart, metadata 'checksum'); names ending in .gz are gzipped. The\n" +
     "checksum is base64(SHA-1) of the uncompressed file. No snapshot is published while the\n" +
-    "reflector is more than -max-snapshot-lag ledger statements behind upstream. A failed or\n" +
+    "reflector is more than -max-snapshot-lag ledger statements behind upstream. With\n" +
+    "-reflector.families the LDB, and so every snapshot, holds only those families. A failed or\n" +
     "skipped round is retried after 5s. S3 credentials and region come from the AWS_*\n" +
     "environment variables. -reflector.metrics-bind, -reflector.dogstatsd.*,\n" +
     "-reflector.multi-reflector.* and -ledger-latency-health.* are accepted and ignored.",

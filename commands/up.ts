@@ -7,6 +7,8 @@
  */
 import { startUp } from "../lib/up/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
+import { EXECUTIVE_LIMIT_FLAGS, executiveLimitsFromFlags } from "./_executive_flags.ts";
+import { SERVER_FLAGS, serverOptionsFromFlags } from "./_server_flags.ts";
 import { runUntilShutdown } from "./_shutdown.ts";
 
 function walkthrough(executive: string, sidecar: string, ldb: string): string {
@@ -62,11 +64,18 @@ export const upCommand = defineCommand({
       help: "period between heartbeat writes",
     },
     "poll-interval": { type: "duration", default: "100ms", help: "reflector ledger poll interval" },
+    families: {
+      type: "list",
+      help: "the LDB carries only these families (comma-separated; ctlstore is added unless " +
+        "-ctlstore excludes it); empty: every family",
+    },
     "admin-token": {
       type: "string",
       help: "require 'Authorization: Bearer <token>' on admin routes",
     },
     "enable-destructive-schema-changes": { type: "bool", help: "enable drop-table and clear-rows" },
+    ...EXECUTIVE_LIMIT_FLAGS,
+    ...SERVER_FLAGS,
     debug: { type: "bool", help: "debug logging" },
   },
   async run(flags) {
@@ -81,8 +90,11 @@ export const upCommand = defineCommand({
           sidecarBind: flags["sidecar-bind"],
           heartbeatIntervalMs: flags["heartbeat-interval"],
           pollIntervalMs: flags["poll-interval"],
+          families: flags.families,
           adminToken: flags["admin-token"],
           enableDestructiveSchemaChanges: flags["enable-destructive-schema-changes"],
+          limits: executiveLimitsFromFlags(flags),
+          server: serverOptionsFromFlags(flags),
           debug: flags.debug,
           signal,
         }),

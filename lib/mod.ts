@@ -9,6 +9,8 @@
  * - The change feed: {@linkcode Reader.getChanges} and {@linkcode Reader.watch} follow every
  *   change the reflector applies (from the LDB's change history), and
  *   {@linkcode Reader.waitForSequence} waits until a write has reached this host.
+ * - Partial LDBs: {@linkcode Reader.getFamilies} tells which families an LDB carries; reading
+ *   any other throws {@linkcode ReaderError} `family-not-carried`.
  *
  * Integers beyond ±(2^53 − 1) are returned as `bigint`; blob columns as `Uint8Array`.
  *

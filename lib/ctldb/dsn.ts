@@ -240,6 +240,11 @@ export interface ConnectOptions {
   connectTimeoutMs?: number;
   /** Most pooled connections open at once (default 10). */
   poolSize?: number;
+  /**
+   * The caller only reads (the reflector's upstream): a SQLite file must already exist and is
+   * opened read-only, so a mistyped path creates nothing. No effect on MySQL.
+   */
+  readOnly?: boolean;
 }
 
 /**

@@ -100,6 +100,22 @@ export function isDuplicateColumnError(error: unknown): boolean {
   return matches(error, "ER_DUP_FIELDNAME", 1060, /duplicate column name/i);
 }
 
+/**
+ * Whether an error says the database named by a MySQL DSN does not exist (1049), also when
+ * wrapped in a {@linkcode CtldbUnavailableError}.
+ *
+ * @example
+ * ```ts
+ * import { isUnknownDatabaseError } from "./errors.ts";
+ *
+ * isUnknownDatabaseError(new Error("Error 1049: Unknown database 'ctldbx'")); // true
+ * ```
+ */
+export function isUnknownDatabaseError(error: unknown): boolean {
+  const unknown = (e: unknown) => matches(e, "ER_BAD_DB_ERROR", 1049, /Unknown database/i);
+  return unknown(error) || (error instanceof CtldbUnavailableError && unknown(error.cause));
+}
+
 const UNAVAILABLE_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",

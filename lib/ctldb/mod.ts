@@ -27,6 +27,7 @@ export {
   isDuplicateKeyError,
   isTableExistsError,
   isUnavailableError,
+  isUnknownDatabaseError,
 } from "./errors.ts";
 export {
   type ConnectOptions,
@@ -43,14 +44,17 @@ export { MYSQL_CTLDB_SCHEMA, SQLITE_CTLDB_SCHEMA } from "./schema_sql.ts";
 export { DEFAULT_LEDGER_TABLE, parseLeaderTs } from "./ledger.ts";
 
 /**
- * Opens the ctldb a DSN names: `sqlite:<path>` opens (creating) a SQLite file; a Go-mysql DSN
- * (`user:pass@tcp(host:port)/db?params`) or `mysql://user:pass@host:port/db` URL opens a
- * MySQL pool, which connects lazily.
+ * Opens the ctldb a DSN names: `sqlite:<path>` opens (creating, unless `readOnly`, in an
+ * existing directory) a SQLite file; a Go-mysql DSN (`user:pass@tcp(host:port)/db?params`) or
+ * `mysql://user:pass@host:port/db` URL opens a MySQL pool, which connects lazily.
  *
  * @param dsn The DSN; it is never echoed in errors.
- * @param options Connect timeout (default 5 s) and pool size (default 10) for MySQL.
+ * @param options Connect timeout (default 5 s) and pool size (default 10) for MySQL; `readOnly`
+ *   for SQLite.
  * @throws {DsnError} When the DSN fits none of the forms.
  * @throws {CtldbUnavailableError} When a SQLite file cannot be opened.
+ * @throws {Deno.errors.NotFound} When a `readOnly` SQLite file, or the directory of a new one,
+ *   does not exist (no directory is ever created).
  *
  * @example Open, create the schema, read the ledger
  * ```ts
@@ -64,6 +68,8 @@ export { DEFAULT_LEDGER_TABLE, parseLeaderTs } from "./ledger.ts";
  */
 export async function openCtldb(dsn: string, options: ConnectOptions = {}): Promise<Ctldb> {
   const parsed = parseDsn(dsn);
-  if (parsed.kind === "sqlite") return await openSqliteCtldb(parsed.path);
+  if (parsed.kind === "sqlite") {
+    return await openSqliteCtldb(parsed.path, { readOnly: options.readOnly ?? false });
+  }
   return openMysqlCtldb(parsed, options);
 }

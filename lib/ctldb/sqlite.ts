@@ -216,11 +216,16 @@ class SqliteCtldb implements Ctldb {
 }
 
 /**
- * Opens (creating if missing, with its parent directory) a SQLite ctldb file in WAL mode with
- * a 5 s busy timeout. The schema is not created here; call {@linkcode Ctldb.ensureSchema}.
+ * Opens (creating if missing, in a directory that must exist) a SQLite ctldb file in WAL mode
+ * with a 5 s busy timeout. The schema is not created here; call {@linkcode Ctldb.ensureSchema}.
+ * With `readOnly` (a reader such as the reflector) the file must exist and nothing is created
+ * or changed: no directory, no file, no journal-mode switch.
  *
  * @param path The database file.
+ * @param options `readOnly`: open an existing file read-only.
  * @throws {CtldbUnavailableError} When the file cannot be opened.
+ * @throws {Deno.errors.NotFound} When a `readOnly` file, or the directory of a new one, does
+ *   not exist.
  *
  * @example
  * ```ts
@@ -231,16 +236,54 @@ class SqliteCtldb implements Ctldb {
  * await ctldb.close();
  * ```
  */
-export async function openSqliteCtldb(path: string): Promise<Ctldb> {
-  await Deno.mkdir(dirname(path), { recursive: true });
+export async function openSqliteCtldb(
+  path: string,
+  options: { readOnly?: boolean } = {},
+): Promise<Ctldb> {
+  const readOnly = options.readOnly ?? false;
+  if (readOnly) await mustBeFile(path);
+  else await mustHaveDirectory(path);
   let db: DatabaseSync | undefined;
   try {
-    db = new DatabaseSync(path);
+    db = new DatabaseSync(path, { readOnly });
     db.exec("PRAGMA busy_timeout = 5000");
-    db.exec("PRAGMA journal_mode = WAL");
+    if (!readOnly) db.exec("PRAGMA journal_mode = WAL");
   } catch (e) {
     db?.close();
     throw toCtldbError(e);
   }
   return new SqliteCtldb(db);
+}
+
+/**
+ * A new SQLite ctldb is a new file in an existing directory: a directory is never created, so a
+ * mistyped path is one clear error instead of an empty database somewhere unexpected.
+ */
+async function mustHaveDirectory(path: string): Promise<void> {
+  const dir = dirname(path);
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(dir);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Deno.errors.NotFound(
+        `the directory of SQLite ctldb ${path} does not exist (create ${dir} first)`,
+      );
+    }
+    throw error;
+  }
+  if (!info.isDirectory) throw new TypeError(`${dir} (of SQLite ctldb ${path}) is not a directory`);
+}
+
+async function mustBeFile(path: string): Promise<void> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Deno.errors.NotFound(`SQLite ctldb ${path} does not exist`);
+    }
+    throw error;
+  }
+  if (!info.isFile) throw new TypeError(`SQLite ctldb ${path} is not a file`);
 }

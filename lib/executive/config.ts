@@ -6,6 +6,7 @@
  * @module
  */
 import type { Ctldb } from "../ctldb/mod.ts";
+import { parseListenAddress, resolveServerOptions, SERVER_DEFAULTS } from "../http/mod.ts";
 import { type Logger, silentLogger } from "../log/mod.ts";
 
 /**
@@ -29,6 +30,12 @@ export interface ExecutiveConfig {
   logger?: Logger;
   /** Per-request deadline in milliseconds (default 30 s). */
   handlerTimeoutMs?: number;
+  /** A request body must arrive in full within this many milliseconds, else 408 (default 10 s). */
+  readTimeoutMs?: number;
+  /** Close connections with no request in flight for this many milliseconds (default 60 s; 0 = never). */
+  idleTimeoutMs?: number;
+  /** Most open connections; more are answered 503 (default 1024; 0 = no cap). */
+  maxConnections?: number;
   /** Default per-table maximum size in bytes (default 100 MiB); over it mutations get 507. */
   maxTableSize?: number;
   /** Default per-table warning size in bytes (default 50 MiB); over it only a metric counts. */
@@ -56,6 +63,20 @@ export interface ExecutiveConfig {
   signal?: AbortSignal;
 }
 
+/**
+ * The limits of {@linkcode ExecutiveConfig} that `ctlstore executive` and `ctlstore up` both
+ * take as flags.
+ *
+ * @example
+ * ```ts
+ * const limits: ExecutiveLimits = { writerLimit: 10_000 };
+ * ```
+ */
+export type ExecutiveLimits = Pick<
+  ExecutiveConfig,
+  "maxTableSize" | "warnTableSize" | "writerLimitPeriodMs" | "writerLimit"
+>;
+
 /** An {@linkcode ExecutiveConfig} with every default filled in. */
 export interface ResolvedExecutiveConfig {
   bind: string;
@@ -63,6 +84,9 @@ export interface ResolvedExecutiveConfig {
   db: Ctldb | undefined;
   logger: Logger;
   handlerTimeoutMs: number;
+  readTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxConnections: number;
   maxTableSize: number;
   warnTableSize: number;
   writerLimitPeriodMs: number;
@@ -86,6 +110,9 @@ export interface ResolvedExecutiveConfig {
  */
 export const EXECUTIVE_DEFAULTS = Object.freeze({
   handlerTimeoutMs: 30_000,
+  readTimeoutMs: 10_000,
+  idleTimeoutMs: SERVER_DEFAULTS.idleTimeoutMs,
+  maxConnections: SERVER_DEFAULTS.maxConnections,
   maxTableSize: 104_857_600,
   warnTableSize: 52_428_800,
   writerLimitPeriodMs: 60_000,
@@ -97,6 +124,7 @@ export const EXECUTIVE_DEFAULTS = Object.freeze({
 /** How configuration errors name the settings (after their `ctlstore executive` flags). */
 const DESCRIPTIONS = {
   handlerTimeoutMs: "handler timeout",
+  readTimeoutMs: "read timeout",
   limitsRefreshMs: "limits refresh period",
   usageGcMs: "usage garbage-collection period",
   maxTableSize: "max table size",
@@ -109,6 +137,7 @@ const DESCRIPTIONS = {
  * service misbehave.
  *
  * @throws {RangeError} When a period or timeout is not positive or a limit is negative.
+ * @throws {TypeError} When the bind address is not `host:port`.
  * @example
  * ```ts
  * const resolved = resolveExecutiveConfig({ bind: ":0", ctldb: "sqlite:x.db" });
@@ -123,6 +152,11 @@ export function resolveExecutiveConfig(config: ExecutiveConfig): ResolvedExecuti
     db: config.db,
     logger: config.logger ?? silentLogger,
     handlerTimeoutMs: config.handlerTimeoutMs ?? d.handlerTimeoutMs,
+    readTimeoutMs: config.readTimeoutMs ?? d.readTimeoutMs,
+    ...resolveServerOptions({
+      idleTimeoutMs: config.idleTimeoutMs ?? d.idleTimeoutMs,
+      maxConnections: config.maxConnections ?? d.maxConnections,
+    }),
     maxTableSize: config.maxTableSize ?? d.maxTableSize,
     warnTableSize: config.warnTableSize ?? d.warnTableSize,
     writerLimitPeriodMs: config.writerLimitPeriodMs ?? d.writerLimitPeriodMs,
@@ -135,7 +169,10 @@ export function resolveExecutiveConfig(config: ExecutiveConfig): ResolvedExecuti
     now: config.now ?? Date.now,
     signal: config.signal,
   };
-  for (const key of ["handlerTimeoutMs", "limitsRefreshMs", "usageGcMs"] as const) {
+  parseListenAddress(resolved.bind);
+  for (
+    const key of ["handlerTimeoutMs", "readTimeoutMs", "limitsRefreshMs", "usageGcMs"] as const
+  ) {
     if (!(resolved[key] > 0)) {
       throw new RangeError(`the ${DESCRIPTIONS[key]} must be positive, got ${resolved[key]}`);
     }

@@ -4,6 +4,12 @@
  * writer), ledger lock, rate-limit accounting, and for each mutation the statement on ctldb
  * plus its ledger row, bracketed by `--- BEGIN`/`--- COMMIT` when there are several.
  *
+ * A caller that is not a writer learns nothing about the schema: when validation fails, the
+ * writer and secret are checked before the answer, and an unknown writer or wrong secret gets
+ * 401 `Writer not found` instead of `Table not found: …` or `Missing field …`. A request that
+ * validates is authenticated by the transaction's cookie compare-and-swap, as before, so the
+ * common path costs no extra query.
+ *
  * Stricter than the original where it keeps ctldb and LDBs identical or catches client bugs
  * (DESIGN §3.2): values are type-checked (400), key values must not be null, unknown and
  * duplicate field names are rejected (400), invalid table names are reported (400) instead of
@@ -33,7 +39,7 @@ import { bracketed } from "./ledger.ts";
 import type { MutationEntry, MutationRequest } from "./mutation_request.ts";
 import { columnFieldType } from "./schema_read.ts";
 import { hashSecret } from "./secrets.ts";
-import { swapCookie } from "./writers.ts";
+import { swapCookie, writerExists } from "./writers.ts";
 
 /** Who mutates what. */
 export interface MutateInput {
@@ -232,7 +238,8 @@ function ctldbRuns(statements: string[], tables: string[]): CtldbRun[] {
 /**
  * Applies a mutation request; returns the seq of the last ledger row written.
  *
- * @throws {HttpError} 400/401/404/409/413/429/507 as described in the module doc.
+ * @throws {HttpError} 400/401/404/409/413/429/507 as described in the module doc; 401 for an
+ *   unknown writer or wrong secret whatever else is wrong with the request.
  * @example
  * ```ts
  * const seq = await mutate(ctx, {
@@ -244,13 +251,18 @@ function ctldbRuns(statements: string[], tables: string[]): CtldbRun[] {
 export async function mutate(ctx: ExecutiveContext, input: MutateInput): Promise<number> {
   const { writer, request } = input;
   validateWriterName(writer);
-  const { statements, names, tables } = await prepareMutations(
-    ctx,
-    input.family,
-    request.mutations,
-  );
-  ctx.limiter.checkTableSizes(tables);
   const secretHash = hashSecret(input.secret);
+  let prepared: Awaited<ReturnType<typeof prepareMutations>>;
+  try {
+    prepared = await prepareMutations(ctx, input.family, request.mutations);
+    ctx.limiter.checkTableSizes(prepared.tables);
+  } catch (error) {
+    if (!await writerExists(ctx.db, writer, secretHash)) {
+      throw new HttpError(401, "Writer not found");
+    }
+    throw error;
+  }
+  const { statements, names, tables } = prepared;
   const ledgerRows = bracketed(statements);
   const seq = await ctx.ledger.transaction(async (tx) => {
     await swapCookie(tx.session, writer, secretHash, request.cookie, request.checkCookie);

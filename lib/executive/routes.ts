@@ -1,14 +1,22 @@
 /**
  * The executive's HTTP surface in one place (spec §7.1–7.3, DESIGN §3.1): every route, which
  * of them need the admin token, request body limits (413 `Request too large` over 1 MiB,
- * announced or streamed), the per-request deadline, the mapping of every error to a status
- * and message (bodies without a trailing newline, as the original's executive), and request
- * metrics by route pattern. Handlers only parse the request and call the operation modules.
+ * announced or streamed) and read deadline (408 for a body that does not arrive in time), the
+ * per-request deadline, the 503 of every route that needs the ctldb while the executive is not
+ * ready on it, the mapping of every error to a status and message (bodies without a trailing
+ * newline, as the original's executive), and request metrics by route pattern. Handlers only
+ * parse the request and call the operation modules.
  *
  * @module
  */
 import { CtldbUnavailableError } from "../ctldb/mod.ts";
-import { errorResponse, HttpError, readBody, Router } from "../http/mod.ts";
+import {
+  BodyReader,
+  ClientDisconnectedError,
+  errorResponse,
+  HttpError,
+  Router,
+} from "../http/mod.ts";
 import { errorMessage } from "../log/mod.ts";
 import { metricsResponse } from "../metrics/mod.ts";
 import {
@@ -32,6 +40,7 @@ import {
 } from "./limits_admin.ts";
 import { parseMutationRequest } from "./mutation_request.ts";
 import { mutate } from "./mutations.ts";
+import type { CtldbReadiness } from "./readiness.ts";
 import { readFamilySchema, readTableSchema } from "./schema_read.ts";
 import { constantTimeEqual } from "./secrets.ts";
 import { sleepResponse } from "./sleep.ts";
@@ -42,6 +51,9 @@ type Params = Record<string, string>;
 type RouteHandler = (request: Request, params: Params, signal: AbortSignal) => Promise<Response>;
 
 const KNOWN_METHODS = new Set(["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"]);
+
+/** Routes answered without the ctldb, so also while the executive is not ready on it. */
+const LOCAL_ROUTES = new Set(["/status", "/metrics"]);
 
 function ok(): Response {
   return new Response(null, { status: 200 });
@@ -57,10 +69,6 @@ function json(value: unknown, headers: Record<string, string> = {}): Response {
   return new Response(stringifyGoJson(value), {
     headers: { "content-type": "application/json", ...headers },
   });
-}
-
-async function jsonBody(request: Request): Promise<unknown> {
-  return parseJsonBody(await readBody(request, MAX_REQUEST_BODY_BYTES));
 }
 
 /**
@@ -124,7 +132,11 @@ function writerHeaders(request: Request): { writer: string; secret: string } {
 }
 
 /** The route table: method, pattern, whether the admin token is required, handler. */
-function routeTable(ctx: ExecutiveContext): [string, string, boolean, RouteHandler][] {
+function routeTable(
+  ctx: ExecutiveContext,
+  bodies: BodyReader,
+): [string, string, boolean, RouteHandler][] {
+  const jsonBody = async (request: Request) => parseJsonBody(await bodies.readBytes(request));
   return [
     ["POST", "/families/:family", true, async (_r, p) => {
       await createFamily(ctx.db, param(p, "family"));
@@ -159,7 +171,7 @@ function routeTable(ctx: ExecutiveContext): [string, string, boolean, RouteHandl
       return json({ seq }, { [SEQ_HEADER]: String(seq) });
     }],
     ["POST", "/writers/:writer", false, async (r, p) => {
-      await registerWriter(ctx.db, param(p, "writer"), await readBody(r, MAX_REQUEST_BODY_BYTES));
+      await registerWriter(ctx.db, param(p, "writer"), await bodies.readBytes(r));
       return ok();
     }],
     ["GET", "/cookie", false, async (r) => {
@@ -171,7 +183,7 @@ function routeTable(ctx: ExecutiveContext): [string, string, boolean, RouteHandl
     }],
     ["POST", "/cookie", false, async (r) => {
       const { writer, secret } = writerHeaders(r);
-      await writeCookie(ctx.db, writer, secret, await readBody(r, MAX_REQUEST_BODY_BYTES));
+      await writeCookie(ctx.db, writer, secret, await bodies.readBytes(r));
       return ok();
     }],
     ["GET", "/schema/table/:family/:table", true, async (_r, p) => {
@@ -218,11 +230,19 @@ function routeTable(ctx: ExecutiveContext): [string, string, boolean, RouteHandl
   ];
 }
 
+/** Options of {@linkcode createExecutiveHandler}. */
+export interface ExecutiveHandlerOptions {
+  /** Aborted when the executive stops: `GET /sleep` then answers at once. */
+  stopping?: AbortSignal;
+  /** While not ready, every route but `/status`, `/metrics` and `/sleep` answers its 503. */
+  readiness?: Pick<CtldbReadiness, "unavailable">;
+}
+
 /**
  * Builds the executive's request handler.
  *
  * @param ctx The executive.
- * @param stopping Aborted when the executive stops: `GET /sleep` then answers at once.
+ * @param options The stop signal and the ctldb readiness.
  * @example
  * ```ts
  * const handler = createExecutiveHandler(ctx);
@@ -231,11 +251,18 @@ function routeTable(ctx: ExecutiveContext): [string, string, boolean, RouteHandl
  */
 export function createExecutiveHandler(
   ctx: ExecutiveContext,
-  stopping: AbortSignal = new AbortController().signal,
+  options: ExecutiveHandlerOptions = {},
 ): (request: Request) => Promise<Response> {
+  const stopping = options.stopping ?? new AbortController().signal;
+  const bodies = new BodyReader(MAX_REQUEST_BODY_BYTES, ctx.config.readTimeoutMs);
   const router = new Router();
-  for (const [method, pattern, admin, handler] of routeTable(ctx)) {
-    router.add(method, pattern, (request, params) => guarded(ctx, admin, handler, request, params));
+  for (const [method, pattern, admin, handler] of routeTable(ctx, bodies)) {
+    const readiness = LOCAL_ROUTES.has(pattern) ? undefined : options.readiness;
+    router.add(
+      method,
+      pattern,
+      (request, params) => guarded(ctx, { admin, readiness }, handler, request, params),
+    );
   }
   // Not guarded: its deadline is an answer (`cancelled`), not an error. The request's own
   // signal is not watched: a client that went away cannot read the answer, and reading
@@ -262,10 +289,21 @@ function checkAdmin(ctx: ExecutiveContext, request: Request): void {
   }
 }
 
-/** Runs one handler with the admin check, the body limit, the deadline and error mapping. */
+/** What {@linkcode guarded} checks before a handler runs. */
+interface Guards {
+  /** The admin token is required. */
+  admin: boolean;
+  /** The route needs the ctldb: it answers 503 while the executive is not ready on it. */
+  readiness: Pick<CtldbReadiness, "unavailable"> | undefined;
+}
+
+/**
+ * Runs one handler with the admin check, the readiness check, the body limit, the deadline and
+ * error mapping.
+ */
 async function guarded(
   ctx: ExecutiveContext,
-  admin: boolean,
+  guards: Guards,
   handler: RouteHandler,
   request: Request,
   params: Params,
@@ -273,7 +311,13 @@ async function guarded(
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    if (admin) checkAdmin(ctx, request);
+    if (guards.admin) checkAdmin(ctx, request);
+    const notReady = guards.readiness?.unavailable();
+    if (notReady) {
+      // The outage itself is logged by the readiness; one line per request would drown it.
+      ctx.metrics.error("ctldb-unavailable");
+      return errorResponse(notReady);
+    }
     if (Number(request.headers.get("content-length") ?? "0") > MAX_REQUEST_BODY_BYTES) {
       throw new HttpError(413, "Request too large");
     }
@@ -291,7 +335,13 @@ async function guarded(
     return await Promise.race([work, timeout]);
   } catch (error) {
     const mapped = toHttpError(error);
-    if (mapped.status >= 500) {
+    if (error instanceof ClientDisconnectedError) {
+      ctx.metrics.error("client-disconnect");
+      ctx.log.debug("client disconnected before sending its request body", {
+        method: request.method,
+        path: new URL(request.url).pathname,
+      });
+    } else if (mapped.status >= 500) {
       ctx.metrics.error(error instanceof CtldbUnavailableError ? "ctldb-unavailable" : "server");
       ctx.log.error("request failed", {
         method: request.method,

@@ -1,8 +1,10 @@
 /**
  * The heartbeat service (spec §14): registers a writer, makes sure its family and table exist,
  * then writes the current time in nanoseconds to one row on every interval so that ledger
- * latency stays meaningful on idle systems. It owns the schedule, retries and error counting;
- * HTTP details live in `lib/client`.
+ * latency stays meaningful on idle systems. It owns the schedule, retries, error counting, the
+ * `last_success_timestamp_seconds` gauge and, on `metricsBind`, `/metrics` and `/healthz`
+ * (bound before start-up, so a bad address fails before anything is created on the executive;
+ * the verdict is in `health.ts`). HTTP client details live in `lib/client`.
  *
  * @module
  */
@@ -14,15 +16,18 @@ import {
   type WriterCredentials,
 } from "../client/mod.ts";
 import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
-import { startServer } from "../http/mod.ts";
+import { type HealthReport, healthResponse, Router, startServer } from "../http/mod.ts";
 import {
   Counter,
   createRegistry,
+  Gauge,
   metricName,
   metricsResponse,
   type Registry,
 } from "../metrics/mod.ts";
+import { DEFAULT_HEARTBEAT_FAMILY } from "../schema/mod.ts";
 import { VERSION } from "../version.ts";
+import { evaluateHeartbeatHealth, type HeartbeatProgress } from "./health.ts";
 
 /** Configuration of {@linkcode startHeartbeat}; defaults are the original's flags (§2.9). */
 export interface HeartbeatConfig {
@@ -50,8 +55,10 @@ export interface HeartbeatConfig {
   logger?: Logger;
   /** Metrics registry to count into (default: a new `heartbeat` registry). */
   registry?: Registry;
-  /** When set, serve the registry at `GET /metrics` on this Go-style address. */
+  /** When set, serve `GET /metrics` and `GET /healthz` on this Go-style address. */
   metricsBind?: string;
+  /** `/healthz` is 503 once the last successful write is older than this (default 3 intervals). */
+  maxSuccessAgeMs?: number;
   /** Aborts start-up retries. */
   signal?: AbortSignal;
   /** The clock: Unix time in nanoseconds (default {@linkcode unixNanos}). */
@@ -69,6 +76,8 @@ export interface RunningHeartbeat extends RunningService {
   readonly writes: number;
   /** Failed writes so far (also counted in `heartbeat-errors`). */
   readonly errors: number;
+  /** Health as `/healthz` reports it: whether the last write succeeded recently. */
+  health(): HealthReport;
 }
 
 /**
@@ -134,7 +143,7 @@ async function acceptConflict(call: Promise<void>): Promise<void> {
  * ```
  */
 export async function startHeartbeat(config: HeartbeatConfig): Promise<RunningHeartbeat> {
-  const family = config.familyName ?? "ctlstore";
+  const family = config.familyName ?? DEFAULT_HEARTBEAT_FAMILY;
   const table = config.tableName ?? "heartbeats";
   const credentials: WriterCredentials = {
     writer: config.writerName ?? "heartbeat",
@@ -154,6 +163,24 @@ export async function startHeartbeat(config: HeartbeatConfig): Promise<RunningHe
     labelNames: ["error"],
     registers: [registry],
   });
+  const lastSuccess = new Gauge({
+    name: metricName("heartbeat", "last-success-timestamp-seconds"),
+    help: "Unix time of the last heartbeat write that succeeded",
+    registers: [registry],
+  });
+  const intervalMs = config.intervalMs ?? 15_000;
+  const maxSuccessAgeMs = config.maxSuccessAgeMs ?? 3 * intervalMs;
+  const progress: HeartbeatProgress = { startedAt: Date.now() };
+  const health = () => evaluateHeartbeatHealth(progress, maxSuccessAgeMs);
+  const router = new Router()
+    .add("GET", "/metrics", () => metricsResponse(registry))
+    .add("GET", "/healthz", () => healthResponse(health()));
+  const metricsServer = config.metricsBind
+    ? await startServer(
+      config.metricsBind,
+      async (request) => (await router.handle(request)).response,
+    )
+    : undefined;
   const stopping = new AbortController();
   const client = new ExecutiveClient(config.executiveUrl, {
     adminToken: config.adminToken,
@@ -161,38 +188,36 @@ export async function startHeartbeat(config: HeartbeatConfig): Promise<RunningHe
     signal: stopping.signal,
   });
 
-  const attempts = Math.max(1, config.startupAttempts ?? 6);
-  let delay = config.startupBackoffMs ?? 250;
-  for (let attempt = 1;; attempt++) {
-    try {
-      await client.registerWriter(credentials);
-      await acceptConflict(client.createFamily(family));
-      await acceptConflict(client.createTable(family, table, {
-        fields: [["name", "string"], ["value", "integer"]],
-        keyFields: ["name"],
-      }));
-      break;
-    } catch (error) {
-      if (attempt >= attempts || !retryable(error)) {
-        throw new Error(`heartbeat start-up failed: ${errorMessage(error)}`, { cause: error });
+  try {
+    const attempts = Math.max(1, config.startupAttempts ?? 6);
+    let delay = config.startupBackoffMs ?? 250;
+    for (let attempt = 1;; attempt++) {
+      try {
+        await client.registerWriter(credentials);
+        await acceptConflict(client.createFamily(family));
+        await acceptConflict(client.createTable(family, table, {
+          fields: [["name", "string"], ["value", "integer"]],
+          keyFields: ["name"],
+        }));
+        break;
+      } catch (error) {
+        progress.lastError = errorMessage(error);
+        if (attempt >= attempts || !retryable(error)) {
+          throw new Error(`heartbeat start-up failed: ${errorMessage(error)}`, { cause: error });
+        }
+        log.warn("heartbeat start-up failed, retrying", {
+          attempt,
+          delay_ms: delay,
+          error: errorMessage(error),
+        });
+        await sleep(delay, config.signal);
+        delay *= 2;
       }
-      log.warn("heartbeat start-up failed, retrying", {
-        attempt,
-        delay_ms: delay,
-        error: errorMessage(error),
-      });
-      await sleep(delay, config.signal);
-      delay *= 2;
     }
+  } catch (error) {
+    await metricsServer?.shutdown();
+    throw error;
   }
-  const metricsServer = config.metricsBind === undefined || config.metricsBind === ""
-    ? undefined
-    : await startServer(config.metricsBind, (request) => {
-      const path = new URL(request.url).pathname;
-      if (path !== "/metrics") return new Response("404 page not found\n", { status: 404 });
-      if (request.method !== "GET") return new Response(null, { status: 405 });
-      return metricsResponse(registry);
-    });
   log.info("heartbeat started", { family, table, writer: credentials.writer });
 
   let writes = 0;
@@ -205,17 +230,20 @@ export async function startHeartbeat(config: HeartbeatConfig): Promise<RunningHe
         mutations: [{ table, values: { name: "heartbeat", value } }],
       });
       writes++;
+      progress.lastSuccessAt = Date.now();
+      progress.lastError = undefined;
+      lastSuccess.set(progress.lastSuccessAt / 1000);
       log.debug("heartbeat written", { value });
     } catch (error) {
       if (stopping.signal.aborted) return;
       errors++;
+      progress.lastError = errorMessage(error);
       heartbeatErrors.inc();
       allErrors.inc({ error: "heartbeat-errors" });
       log.error("heartbeat failed", { error: errorMessage(error) });
     }
   };
 
-  const intervalMs = config.intervalMs ?? 15_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<void> = Promise.resolve();
   const schedule = () => {
@@ -238,6 +266,7 @@ export async function startHeartbeat(config: HeartbeatConfig): Promise<RunningHe
     get errors() {
       return errors;
     },
+    health,
     finished,
     stop() {
       stopped ??= (async () => {

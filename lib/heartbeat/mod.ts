@@ -13,3 +13,4 @@
  * @module
  */
 export * from "./heartbeat.ts";
+export * from "./health.ts";

@@ -1,6 +1,6 @@
 /**
- * The errors of LDB access that callers catch and act on: a missing LDB file and a replayed
- * ledger sequence.
+ * The errors of LDB access that callers catch and act on: a missing LDB file, a replayed
+ * ledger sequence and an LDB that failed its integrity check.
  *
  * @module
  */
@@ -66,5 +66,42 @@ export class ReplayError extends Error {
     super("update seq tracker replay detected");
     this.name = "ReplayError";
     this.seq = seq;
+  }
+}
+
+/**
+ * An LDB failed its integrity check (or a read found it damaged): it must not be served. The
+ * message is `LDB at <path> is damaged: <first problem>[; …]`.
+ *
+ * @example Refuse to serve a damaged LDB
+ * ```ts
+ * import { checkLdbIntegrity, LdbCorruptError } from "./mod.ts";
+ *
+ * const path = "/var/spool/ctlstore/ldb.db";
+ * const report = checkLdbIntegrity(path);
+ * if (!report.ok) throw new LdbCorruptError(path, report.problems);
+ * ```
+ */
+export class LdbCorruptError extends Error {
+  /** The damaged LDB file. */
+  readonly path: string;
+  /** What the check found, first problems first. */
+  readonly problems: readonly string[];
+
+  /**
+   * Creates the error.
+   *
+   * @param path The damaged LDB file.
+   * @param problems What the check found (at least one).
+   * @param options Standard error options (cause).
+   */
+  constructor(path: string, problems: readonly string[], options?: ErrorOptions) {
+    // One line: a problem SQLite reports may span lines.
+    const shown = problems.slice(0, 3).map((p) => p.replace(/\s*\n\s*/g, " ")).join("; ");
+    const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : "";
+    super(`LDB at ${path} is damaged: ${shown}${more}`, options);
+    this.name = "LdbCorruptError";
+    this.path = path;
+    this.problems = problems;
   }
 }

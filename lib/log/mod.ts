@@ -96,3 +96,5 @@ export function redactDsn(dsn: string): string {
     .replace(/^(\w+:\/\/[^:/@]*:).*@(?=[^@]*$)/, "$1<REDACTED>@")
     .replace(/^([^:/@()]*:).*@(?=[a-z]*\()/, "$1<REDACTED>@");
 }
+
+export * from "./rate_limit.ts";

@@ -7,23 +7,15 @@
  * @module
  */
 import client from "prom-client";
+import { metricName } from "./names.ts";
+
+export { metricName } from "./names.ts";
+export { type ConnectionCounts, registerConnectionMetrics } from "./connections.ts";
 
 /** The prom-client registry type. */
 export type Registry = client.Registry;
 /** The prom-client counter, gauge and histogram classes. */
 export const { Counter, Gauge, Histogram } = client;
-
-/**
- * The Prometheus name of an original metric name for a service.
- *
- * @example
- * ```ts
- * metricName("reflector", "wal-file-size"); // "ctlstore_reflector_wal_file_size"
- * ```
- */
-export function metricName(service: string, name: string): string {
-  return `ctlstore.${service}.${name}`.replace(/[^A-Za-z0-9_:]/g, "_");
-}
 
 /**
  * Creates a registry for one service, with the default `version` label and, when asked, the

@@ -25,6 +25,7 @@ import {
   parseJsonExact,
 } from "../schema/mod.ts";
 import { ChangeHistoryGoneError, ReaderError, SequenceTimeoutError } from "./errors.ts";
+import { checkFamilyCarried } from "./_families.ts";
 import { SeqMonitor } from "./_seq_monitor.ts";
 import type {
   Change,
@@ -35,6 +36,11 @@ import type {
   WaitForSequenceOptions,
   WatchOptions,
 } from "./types.ts";
+
+const ENTRIES_SQL =
+  `SELECT seq, tx, family, "table", op, key, binary_key, leader_ts FROM ${CHANGES_TABLE} ` +
+  `WHERE seq > ?1 AND seq <= ?2 AND (?3 IS NULL OR family = ?3) ` +
+  `AND (?4 IS NULL OR "table" = ?4) ORDER BY seq, idx`;
 
 /** Entries per page unless told otherwise. */
 export const DEFAULT_CHANGES_LIMIT = 1000;
@@ -101,6 +107,7 @@ export class ChangeFeed {
   readonly #db: () => DatabaseSync;
   readonly #monitor: SeqMonitor;
   #entries: StatementSync | undefined;
+  #after: StatementSync | undefined;
 
   /** @param db The reader's connection; throws when the reader is closed. */
   constructor(db: () => DatabaseSync) {
@@ -111,6 +118,7 @@ export class ChangeFeed {
   /** Validates and normalizes a filter. */
   filter(filter: ChangeFilter): Filter {
     const family = name(normalizeFamilyName, filter.family);
+    if (family !== undefined) checkFamilyCarried(this.#db(), family);
     const table = name(normalizeTableName, filter.table);
     return { ...(family ? { family } : {}), ...(table ? { table } : {}) };
   }
@@ -167,6 +175,7 @@ export class ChangeFeed {
         changes.push(decode(row));
         lastTx = row.tx;
       }
+      if (!more) this.#checkComplete(args, changes.length);
     } catch (e) {
       throw new ReaderError("query-failed", `read change history error: ${(e as Error).message}`, {
         cause: e,
@@ -233,10 +242,19 @@ export class ChangeFeed {
   }
 
   #statement(): StatementSync {
-    return this.#entries ??= this.#db().prepare(
-      `SELECT seq, tx, family, "table", op, key, binary_key, leader_ts FROM ${CHANGES_TABLE} ` +
-        `WHERE seq > ?1 AND seq <= ?2 AND (?3 IS NULL OR family = ?3) ` +
-        `AND (?4 IS NULL OR "table" = ?4) ORDER BY seq, idx`,
-    );
+    return this.#entries ??= this.#db().prepare(ENTRIES_SQL);
+  }
+
+  /**
+   * Checks that a page read to the end of its range did reach it: `node:sqlite`'s `iterate()`
+   * ends silently when a step fails (a damaged page reads as the end), which would skip changes
+   * without a word. The entry after the ones read must not exist; reading it fails again on a
+   * damaged page, with SQLite's own error.
+   */
+  #checkComplete(args: readonly (number | string | null)[], read: number): void {
+    this.#after ??= this.#db().prepare(`${ENTRIES_SQL} LIMIT 1 OFFSET ?5`);
+    if (this.#after.get(...args, read) !== undefined) {
+      throw new Error(`the change history page stopped after ${read} entries, before its end`);
+    }
   }
 }

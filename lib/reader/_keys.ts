@@ -5,6 +5,7 @@
  * @module
  */
 import type { SQLInputValue } from "node:sqlite";
+import { isInt64 } from "../schema/mod.ts";
 import { ReaderError } from "./errors.ts";
 import type { TableEntry } from "./_table.ts";
 import type { KeyArgs, KeyPart } from "./types.ts";
@@ -24,8 +25,13 @@ export function bindable(entry: TableEntry, parts: readonly KeyPart[]): readonly
     let value: SQLInputValue;
     switch (typeof part) {
       case "number":
-      case "bigint":
         continue;
+      case "bigint":
+        if (isInt64(part)) continue;
+        throw new ReaderError(
+          "bad-key",
+          `key part ${part} is outside the range of a 64-bit integer`,
+        );
       case "string":
         if (!entry.binaryKey[i]) continue;
         value = encoder.encode(part);

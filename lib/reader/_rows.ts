@@ -9,16 +9,21 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { ReaderError } from "./errors.ts";
 import {
   isCurrent,
+  isScanEnd,
   loadTable,
   lookupSql,
   prepareDefinition,
   prepareQuery,
   prepareTableInfo,
   type Query,
+  scanSql,
   type TableEntry,
   toRow,
 } from "./_table.ts";
+import { normalizeFamilyName } from "../schema/mod.ts";
+import { checkFamilyCarried } from "./_families.ts";
 import { bindable } from "./_keys.ts";
+import { type PageQueries, pages, preparePages, SnapshotPin } from "./_pages.ts";
 import type { KeyPart, Row, TableInfo } from "./types.ts";
 
 /** Row reads over one reader connection. */
@@ -27,6 +32,7 @@ export class RowQueries {
   #tables = new Map<string, Map<string, TableEntry>>();
   readonly #tableInfo: StatementSync;
   readonly #definition: StatementSync;
+  #pin: SnapshotPin | undefined;
 
   /**
    * @param db The open connection.
@@ -76,6 +82,10 @@ export class RowQueries {
     if (parts.length > entry.keyCount && this.#isStale(family, table, entry)) {
       entry = this.#load(family, table);
     }
+    if (parts.length === 0) {
+      entry.pages ??= preparePages(this.#db(), entry) ?? null;
+      if (entry.pages) return this.#scanPages<T>(family, table, entry, entry.pages);
+    }
     let query: Query;
     try {
       query = this.#prefixQuery(entry, parts.length);
@@ -98,21 +108,79 @@ export class RowQueries {
   ): Generator<T, void, undefined> {
     // The statement is claimed when iteration starts, so an iterator never started holds
     // nothing; one started meanwhile by another iterator is not shared.
-    if (query.busy) query = this.#prepare(entry, parts.length);
+    if (query.busy) query = this.#prepareScan(entry, parts.length);
     query.busy = true;
-    let any = false;
+    let rows = 0;
+    let ended = false;
     try {
       for (const result of query.statement.iterate(...values)) {
-        any = true;
+        if (isScanEnd(query, result as unknown as unknown[])) {
+          ended = true;
+          break;
+        }
+        rows++;
         yield toRow(query, result as unknown as unknown[]) as T;
       }
     } finally {
       query.busy = false;
     }
-    if (!any && this.#isStale(family, table, entry)) {
+    if (rows === 0 && this.#isStale(family, table, entry)) {
       const fresh = this.#load(family, table);
       yield* this.getRowsByKeyPrefix<T>(fresh.info.family, fresh.info.table, parts);
+      return;
     }
+    // Never a short result: a scan that stopped before its end row failed.
+    if (!ended) throw this.#unfinished(entry, parts.length, values, rows);
+  }
+
+  /** A whole-table scan, read in pages from one snapshot (`_pages.ts`). */
+  *#scanPages<T>(
+    family: string,
+    table: string,
+    entry: TableEntry,
+    queries: PageQueries,
+  ): Generator<T, void, undefined> {
+    this.#pin ??= new SnapshotPin(this.#db());
+    let rows = 0;
+    try {
+      for (const page of pages(this.#pin, queries)) {
+        for (const values of page) {
+          rows++;
+          yield toRow(queries.first, values) as T;
+        }
+      }
+    } catch (e) {
+      throw queryError(e);
+    }
+    if (rows === 0 && this.#isStale(family, table, entry)) {
+      const fresh = this.#load(family, table);
+      yield* this.getRowsByKeyPrefix<T>(fresh.info.family, fresh.info.table, []);
+    }
+  }
+
+  /**
+   * The error of a scan that stopped before its end row: the failing step is repeated by a
+   * query that reports errors (the rows already read skipped), so a damaged page fails again
+   * with SQLite's own error (`database disk image is malformed`).
+   */
+  #unfinished(
+    entry: TableEntry,
+    keys: number,
+    values: readonly SQLInputValue[],
+    rows: number,
+  ): ReaderError {
+    try {
+      const probe = this.#db().prepare(`${lookupSql(entry, keys)} LIMIT 1 OFFSET ?`);
+      probe.setReadBigInts(true);
+      probe.get(...values, rows);
+    } catch (e) {
+      return queryError(e);
+    }
+    return new ReaderError(
+      "query-failed",
+      `query target rows error: the scan of ${entry.info.ldbTable} stopped after ${rows} rows, ` +
+        "before its end",
+    );
   }
 
   /**
@@ -126,7 +194,7 @@ export class RowQueries {
     }
     const cached = entry.prefix[keys];
     if (cached && !cached.busy) return cached;
-    const query = this.#prepare(entry, keys);
+    const query = this.#prepareScan(entry, keys);
     if (!cached) entry.prefix[keys] = query;
     return query;
   }
@@ -138,8 +206,17 @@ export class RowQueries {
   }
 
   #load(family: string, table: string): TableEntry {
-    this.#db();
-    const entry = loadTable(this.#tableInfo, family, table);
+    const db = this.#db();
+    let entry: TableEntry;
+    try {
+      entry = loadTable(this.#tableInfo, family, table);
+    } catch (e) {
+      // Only a missing table can be a family the LDB does not carry: asked on the error path.
+      if (e instanceof ReaderError && e.code === "table-not-found") {
+        checkFamilyCarried(db, normalizeFamilyName(family));
+      }
+      throw e;
+    }
     let tables = this.#tables.get(family);
     if (!tables) this.#tables.set(family, tables = new Map());
     tables.set(table, entry);
@@ -154,6 +231,10 @@ export class RowQueries {
     return prepareQuery(this.#db(), lookupSql(entry, keys));
   }
 
+  #prepareScan(entry: TableEntry, keys: number): Query {
+    return prepareQuery(this.#db(), scanSql(entry, keys), true);
+  }
+
   /** When the table's definition changed since `entry` was read, forgets the entry. */
   #isStale(family: string, table: string, entry: TableEntry): boolean {
     if (isCurrent(this.#definition, entry)) return false;
@@ -163,7 +244,7 @@ export class RowQueries {
 }
 
 /** A SQLite failure as `query-failed`; reader errors pass through. */
-function queryError(e: unknown): Error {
+function queryError(e: unknown): ReaderError {
   if (e instanceof ReaderError) return e;
   const text = e instanceof Error ? e.message : String(e);
   return new ReaderError("query-failed", `query target row error: ${text}`, { cause: e });

@@ -19,6 +19,7 @@ import {
   normalizeTableName,
 } from "../schema/mod.ts";
 import { ReaderError } from "./errors.ts";
+import type { PageQueries } from "./_pages.ts";
 import type { ColumnInfo, KeyColumnInfo, Row, TableInfo } from "./types.ts";
 
 /** A prepared query with what is needed to turn its result arrays into rows. */
@@ -47,6 +48,8 @@ export interface TableEntry {
   lookup?: Query;
   /** Prefix queries by key-part count (integers as bigint), prepared on first use. */
   prefix: (Query | undefined)[];
+  /** The page queries of whole-table scans (`_pages.ts`); `null` when it cannot be paged. */
+  pages?: PageQueries | null;
 }
 
 const TABLE_INFO = "SELECT m.rowid AS rowid, m.sql AS sql, t.name AS name, t.type AS type, " +
@@ -149,27 +152,48 @@ export function isCurrent(definition: StatementSync, entry: TableEntry): boolean
   return row !== undefined && row.rowid === entry.schemaRowid && row.sql === entry.schemaSql;
 }
 
-/** `SELECT * FROM "<t>" WHERE "<k1>" = ? AND … AND <definition check>` over `keys` key columns. */
-export function lookupSql(entry: TableEntry, keys: number): string {
+/** `FROM "<t>" WHERE "<k1>" = ? AND … AND <definition check>` over `keys` key columns. */
+export function fromWhere(entry: TableEntry, keys: number): string {
   const terms = entry.info.keyColumns.slice(0, keys).map((c) => `${quoteIdentifier(c.name)} = ?`);
   const sql = `'${entry.schemaSql.replaceAll("'", "''")}'`;
   terms.push(
     `EXISTS (SELECT 1 FROM sqlite_master WHERE rowid = ${entry.schemaRowid} AND sql = ${sql})`,
   );
-  return `SELECT * FROM ${quoteIdentifier(entry.info.ldbTable)} WHERE ${terms.join(" AND ")}`;
+  return `FROM ${quoteIdentifier(entry.info.ldbTable)} WHERE ${terms.join(" AND ")}`;
+}
+
+/** `SELECT * FROM "<t>" WHERE "<k1>" = ? AND … AND <definition check>` over `keys` key columns. */
+export function lookupSql(entry: TableEntry, keys: number): string {
+  return `SELECT * ${fromWhere(entry, keys)}`;
+}
+
+/**
+ * The SQL of a prefix scan: {@linkcode lookupSql}'s rows with a trailing `0`, then one end row
+ * of NULLs and `1`. `node:sqlite`'s `iterate()` ends silently when a step fails (a damaged page
+ * reads as the end of the rows), so a scan that does not reach its end row did not finish.
+ * The columns are listed (not `*`), so the two arms still match after a column is added.
+ */
+export function scanSql(entry: TableEntry, keys: number): string {
+  const columns = entry.info.columns.map((c) => quoteIdentifier(c.name));
+  const nulls = columns.map(() => "NULL");
+  return `SELECT ${columns.join(", ")}, 0 ${fromWhere(entry, keys)} ` +
+    `UNION ALL SELECT ${nulls.join(", ")}, 1`;
 }
 
 /**
  * Prepares a query returning arrays with every integer read as a bigint: `node:sqlite` rounds
  * some 64-bit values silently (INT64_MIN) and `iterate()` stops early at unsafe ones, so
  * integers are always read exactly and {@linkcode toRow} turns the safe ones into numbers.
+ * `scan` is set for a {@linkcode scanSql} statement, whose last column is the end marker.
  */
-export function prepareQuery(db: DatabaseSync, sql: string): Query {
+export function prepareQuery(db: DatabaseSync, sql: string, scan = false): Query {
   // `setReturnArrays` (Node 22.16+, Deno 2.3+) is missing from the bundled type declarations.
   const statement = db.prepare(sql) as StatementSync & { setReturnArrays(on: boolean): void };
   statement.setReturnArrays(true);
   statement.setReadBigInts(true);
   const columns = statement.columns();
+  // A scan's marker column is not part of the row.
+  if (scan) columns.pop();
   const names = columns.map((c) => c.name);
   return {
     statement,
@@ -178,6 +202,11 @@ export function prepareQuery(db: DatabaseSync, sql: string): Query {
     oddName: names.includes("__proto__"),
     busy: false,
   };
+}
+
+/** Tells whether a result array of a {@linkcode scanSql} statement is its end row. */
+export function isScanEnd(query: Query, values: unknown[]): boolean {
+  return values[query.names.length] === 1n;
 }
 
 /**

@@ -9,12 +9,15 @@
  * What went wrong in a reader call:
  * - `bad-name`: the family or table name is invalid (message is the name rule's text);
  * - `table-not-found`: no such table in the LDB (`Table not found`);
+ * - `family-not-carried`: the LDB is partial and does not hold this family
+ *   (`family "x" is not carried by this LDB (partial LDB of families a, b)`);
  * - `no-primary-key`: the table has no primary key (`Table provided has no primary key`);
  * - `bad-key`: wrong number or type of key parts (`All primary key fields are required`,
- *   `too many keys supplied for table's primary key`);
+ *   `too many keys supplied for table's primary key`), or an integer part outside int64;
  * - `bad-schema`: a key column's declared type is unknown (`no field type found for '<type>'`);
  * - `no-ledger-updates`: nothing was applied yet (`no ledger updates have been received yet`);
- * - `query-failed`: SQLite failed the query;
+ * - `query-failed`: SQLite failed the query (its error is the `cause`; a damaged LDB fails
+ *   this way, never with a short result);
  * - `no-change-history`: the LDB has no change history, or one that stopped being written;
  * - `history-gone`: the changes asked for are older than the retained history
  *   ({@linkcode ChangeHistoryGoneError});
@@ -33,6 +36,7 @@
 export type ReaderErrorCode =
   | "bad-name"
   | "table-not-found"
+  | "family-not-carried"
   | "no-primary-key"
   | "bad-key"
   | "bad-schema"

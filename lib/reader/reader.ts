@@ -6,7 +6,7 @@
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { getLdbLastUpdate, getLdbSeq, openLdbForRead } from "../ldb/mod.ts";
+import { getLdbLastUpdate, getLdbSeq, openLdbForRead, readLdbFamilies } from "../ldb/mod.ts";
 import { ReaderError } from "./errors.ts";
 import { ChangeFeed } from "./_change_feed.ts";
 import { defaultLdbPath } from "./paths.ts";
@@ -114,8 +114,9 @@ export class Reader implements Disposable {
    * @param table Table name, validated and lower-cased.
    * @param key The primary-key values, one per key column.
    * @returns The row, or `undefined` when no row has this key.
-   * @throws {ReaderError} `bad-name`, `table-not-found`, `no-primary-key`, `bad-schema`,
-   *   `bad-key` (`All primary key fields are required`), `query-failed`, `closed`.
+   * @throws {ReaderError} `bad-name`, `table-not-found`, `family-not-carried` (a partial LDB),
+   *   `no-primary-key`, `bad-schema`, `bad-key` (`All primary key fields are required`),
+   *   `query-failed`, `closed`.
    *
    * @example Read a row by a composite key
    * ```ts
@@ -143,7 +144,9 @@ export class Reader implements Disposable {
    * @param key A prefix of the primary key, one value per leading key column.
    * @returns An iterator over the matching rows.
    * @throws {ReaderError} As {@linkcode Reader.getRowByKey}, with `bad-key`
-   *   (`too many keys supplied for table's primary key`) for more parts than key columns.
+   *   (`too many keys supplied for table's primary key`) for more parts than key columns;
+   *   `query-failed` from the iteration when a row cannot be read (e.g. a damaged LDB): a scan
+   *   never ends early without an error.
    *
    * @example Read all members of a team
    * ```ts
@@ -165,7 +168,8 @@ export class Reader implements Disposable {
    * @param family Family name, validated and lower-cased.
    * @param table Table name, validated and lower-cased.
    * @returns The table description.
-   * @throws {ReaderError} `bad-name`, `table-not-found`, `no-primary-key`, `bad-schema`, `closed`.
+   * @throws {ReaderError} `bad-name`, `table-not-found`, `family-not-carried`, `no-primary-key`,
+   *   `bad-schema`, `closed`.
    *
    * @example Key column types
    * ```ts
@@ -219,6 +223,26 @@ export class Reader implements Disposable {
   }
 
   /**
+   * The families a partial LDB carries (its reflector ran with `-families`), or `undefined` for
+   * a full LDB, which carries every family. Reads of a family a partial LDB does not carry
+   * throw {@linkcode ReaderError} `family-not-carried`.
+   *
+   * @returns The carried families, sorted; `undefined` for every family.
+   * @throws {ReaderError} `closed`.
+   *
+   * @example Tell a partial LDB from a full one
+   * ```ts
+   * import { Reader } from "@ctlstore/ctlstore";
+   *
+   * const families = Reader.open().getFamilies();
+   * console.log(families ? `only ${families.join(", ")}` : "every family");
+   * ```
+   */
+  getFamilies(): readonly string[] | undefined {
+    return readLdbFamilies(this.#checkOpen());
+  }
+
+  /**
    * Reads the LDB's change history: the entries with a seq above `after`, in ledger order.
    *
    * The history is written by the reflector in the same SQLite transaction as the rows, so it
@@ -228,7 +252,8 @@ export class Reader implements Disposable {
    * @param options `after`, the `family`/`table` filters and `limit`.
    * @returns The entries, where to continue, and whether `limit` cut the answer short.
    * @throws {ChangeHistoryGoneError} When `after` is older than the retained history.
-   * @throws {ReaderError} `no-change-history` when the LDB has none; `bad-name`; `closed`.
+   * @throws {ReaderError} `no-change-history` when the LDB has none; `bad-name`;
+   *   `family-not-carried` when filtering on a family a partial LDB does not carry; `closed`.
    * @throws {RangeError} For a negative or non-integer `after` or `limit`.
    *
    * @example Print what changed in one table since seq 1200

@@ -239,6 +239,23 @@ export class RotatingReader implements Disposable {
   }
 
   /**
+   * The families the active LDB carries; see {@linkcode Reader.getFamilies}.
+   *
+   * @returns The carried families, sorted; `undefined` for every family.
+   * @throws {ReaderError} `closed`.
+   *
+   * @example
+   * ```ts
+   * import { RotatingReader } from "@ctlstore/ctlstore";
+   *
+   * console.log(RotatingReader.openDefault(2, 30).getFamilies() ?? "every family");
+   * ```
+   */
+  getFamilies(): readonly string[] | undefined {
+    return this.#readers[this.#active]!.getFamilies();
+  }
+
+  /**
    * Iterates rows by primary-key prefix on the active LDB; see {@linkcode Reader.getRowsByKeyPrefix}.
    * The LDB stays open until the iteration finishes, even across a rotation.
    *

@@ -9,8 +9,9 @@
  * the caller asks ({@linkcode Applier.commit}). A bracket is never split across commits, and
  * since `_ldb_seq` lives in the same transaction as the rows, a crash at any point loses nothing
  * and applies nothing twice. Change-history entries are written inside the transaction that
- * applies their statements; changelog entries only after their commit. This module does not
- * read the ledger or decide how to retry.
+ * applies their statements; changelog entries only after their commit. On a partial LDB the
+ * statements of other families are skipped but still advance `_ldb_seq` (`family_filter.ts`).
+ * This module does not read the ledger or decide how to retry.
  *
  * @module
  */
@@ -27,6 +28,7 @@ import {
   readChangelogSeq,
   writeChangelogSeq,
 } from "./changelog.ts";
+import { FamilyFilter } from "./family_filter.ts";
 import { parseStatement } from "./statement.ts";
 
 /**
@@ -68,6 +70,8 @@ export interface CommitInfo {
   entries: number;
   /** Changelog lines written after it. */
   changelogEntries: number;
+  /** Entries of other families skipped (a partial LDB), counted in `entries` too. */
+  skipped: number;
   /** The change history after it, when the history is on. */
   history?: ChangeHistoryStats;
   /** `leader_ts` of the last entry. */
@@ -87,6 +91,11 @@ export interface ApplierOptions {
   maxBatchMs?: number;
   /** Called after every successful commit. */
   onCommit?: (info: CommitInfo) => void;
+  /**
+   * The families of a partial LDB: statements of other families are skipped (their seq still
+   * advances). Absent: every statement is applied.
+   */
+  families?: readonly string[];
 }
 
 /**
@@ -115,10 +124,12 @@ export class Applier {
   readonly #maxStatements: number;
   readonly #maxMs: number;
   readonly #onCommit?: (info: CommitInfo) => void;
+  readonly #families?: FamilyFilter;
   #inTx = false;
   #bracketSeq: number | undefined;
   #txStartedAt = 0;
   #pending = 0;
+  #skipped = 0;
   #seq: number;
   #committedSeq: number;
   #lastUpdate: Date | undefined;
@@ -136,6 +147,7 @@ export class Applier {
     this.#maxMs = options.maxBatchMs ?? 200;
     this.#onCommit = options.onCommit;
     this.#history = options.history;
+    if (options.families) this.#families = new FamilyFilter(options.families, options.log);
     if (options.changelog) {
       this.#changelog = options.changelog;
       ensureChangelogSeqTable(db);
@@ -212,11 +224,13 @@ export class Applier {
       seq: this.#seq,
       entries: this.#pending,
       changelogEntries: 0,
+      skipped: this.#skipped,
       lastUpdate: this.#lastUpdate,
     };
     if (this.#history) info.history = this.#history.stats();
     this.#inTx = false;
     this.#pending = 0;
+    this.#skipped = 0;
     this.#changes = [];
     this.#committedSeq = this.#seq;
     if (this.#changelog && changes.length > 0) {
@@ -242,6 +256,7 @@ export class Applier {
     this.#inTx = false;
     this.#bracketSeq = undefined;
     this.#pending = 0;
+    this.#skipped = 0;
     this.#changes = [];
     this.#history?.rolledBack();
     this.#seq = this.#committedSeq;
@@ -284,6 +299,8 @@ export class Applier {
         reason = "invariant violation";
         if (this.#bracketSeq === undefined) throw new Error(reason);
         this.#bracketSeq = undefined;
+      } else if (this.#families && !this.#families.carries(parsed, entry.seq)) {
+        this.#skipped++;
       } else {
         reason = "exec dml statement error";
         if (this.#capture) {

@@ -1,33 +1,15 @@
 /**
- * Waiting helpers for the reflector loop: abortable sleeps, the jittered poll delay of spec
- * §10.3 and capped exponential backoff for failures (DESIGN §3.6, instead of the original's
- * fixed 1 s restart loop).
+ * Waiting helpers for the reflector loop: the jittered poll delay of spec §10.3 and the backoff
+ * wait that ends as soon as the upstream answers again. Abortable sleeps and capped exponential
+ * backoff for failures (DESIGN §3.6, instead of the original's fixed 1 s restart loop) are
+ * `lib/backoff.ts`'s, re-exported here.
  *
  * @module
  */
 
-/**
- * Sleeps for `ms`, resolving early (without throwing) when `signal` aborts.
- *
- * @example
- * ```ts
- * import { sleep } from "./backoff.ts";
- *
- * await sleep(10, AbortSignal.timeout(1000));
- * ```
- */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted || ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
+import { sleep } from "../backoff.ts";
+
+export { Backoff, sleep } from "../backoff.ts";
 
 /**
  * The poll delay `interval × (1 + c × u)` with `u` uniform in [-1, 1); a negative coefficient
@@ -47,42 +29,55 @@ export function jitteredInterval(intervalMs: number, coefficient: number): numbe
 }
 
 /**
- * Capped exponential backoff: `initialMs`, doubling per failure up to `maxMs`; `reset()` after
- * a success.
+ * Sleeps up to `ms` while checking, every `probeEveryMs`, whether the upstream answers again;
+ * resolves early with `true` when a probe succeeds after the upstream was seen unreachable
+ * (`unreachable` at the start, or a failed probe), so a long backoff does not outlast an outage
+ * (a probe that succeeds at once only shows a reachable upstream whose queries fail: the backoff
+ * stands). Resolves `false` when the time is up or `signal` aborts, also mid-probe.
  *
+ * @param ms The backoff delay.
+ * @param probeEveryMs Time between probes (0: no probes, a plain sleep).
+ * @param probe Resolves when the upstream answers, rejects when it does not.
+ * @param unreachable Whether the failure that caused the wait showed the upstream unreachable.
+ * @param signal Ends the wait.
  * @example
  * ```ts
- * import { Backoff } from "./backoff.ts";
+ * import { sleepUntilReachable } from "./backoff.ts";
  *
- * const backoff = new Backoff(100, 30_000);
- * backoff.next(); // 100
- * backoff.next(); // 200
- * backoff.reset();
+ * const woke = await sleepUntilReachable(30_000, 1000, () => fetch("http://db:8080/ping"), true);
  * ```
  */
-export class Backoff {
-  #failures = 0;
-
-  /**
-   * @param initialMs The first delay.
-   * @param maxMs The cap.
-   */
-  constructor(readonly initialMs: number, readonly maxMs: number) {}
-
-  /** Consecutive failures since the last reset. */
-  get failures(): number {
-    return this.#failures;
-  }
-
-  /** The delay before the next attempt; counts one failure. */
-  next(): number {
-    const delay = Math.min(this.maxMs, this.initialMs * 2 ** Math.min(this.#failures, 30));
-    this.#failures++;
-    return delay;
-  }
-
-  /** Forgets past failures. */
-  reset(): void {
-    this.#failures = 0;
+export async function sleepUntilReachable(
+  ms: number,
+  probeEveryMs: number,
+  probe: () => Promise<unknown>,
+  unreachable: boolean,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  const { promise: aborted, resolve: abort } = Promise.withResolvers<"aborted">();
+  const onAbort = () => abort("aborted");
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    let down = unreachable;
+    while (!signal?.aborted) {
+      const left = deadline - performance.now();
+      if (probeEveryMs <= 0 || left <= probeEveryMs) {
+        await sleep(left, signal);
+        return false;
+      }
+      await sleep(probeEveryMs, signal);
+      if (signal?.aborted) break;
+      const answer = await Promise.race([
+        probe().then(() => "up" as const, () => "down" as const),
+        aborted,
+      ]);
+      if (answer === "aborted") break;
+      if (answer === "up" && down) return true;
+      if (answer === "down") down = true;
+    }
+    return false;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
   }
 }

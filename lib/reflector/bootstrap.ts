@@ -6,8 +6,9 @@
  * (`lib/s3`, checksum from the `checksum` user metadata), `http(s)://` (checksum from the
  * `x-amz-meta-checksum` header) and `data:` (base64 or base64url, or an RFC 2397 data URL). A
  * name ending in `.gz` is gunzipped while streaming. The checksum (base64 SHA-1 of the
- * uncompressed file) is verified before the rename; stale `-wal`/`-shm` files of an older LDB
- * are removed first. Up to 5 attempts 1 s apart for temporary failures (network, 5xx, checksum
+ * uncompressed file) is verified before the rename; a partial reflector then removes the families
+ * it does not carry (`partial_snapshot.ts`); stale `-wal`/`-shm` files of an older LDB are
+ * removed first. Up to 5 attempts 1 s apart for temporary failures (network, 5xx, checksum
  * mismatch, a missing snapshot); a missing snapshot in supervisor mode means "start empty";
  * corrupt gzip or a file that is not SQLite fails at once.
  *
@@ -19,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { errorMessage, type Logger } from "../log/mod.ts";
 import { parseS3Url, S3Client, S3Error } from "../s3/mod.ts";
 import { sleep } from "./backoff.ts";
+import { fitSnapshotToFamilies } from "./partial_snapshot.ts";
 
 /** Options of {@linkcode bootstrapLdb}. */
 export interface BootstrapOptions {
@@ -32,6 +34,11 @@ export interface BootstrapOptions {
   endpoint?: string;
   /** A missing snapshot means "start with an empty LDB" (supervisor mode). */
   notFoundIsEmpty?: boolean;
+  /**
+   * The families of a partial reflector: other families are removed from the snapshot before
+   * it is moved into place (`partial_snapshot.ts`). Absent: the snapshot must be a full one.
+   */
+  families?: readonly string[];
   /** Attempts for temporary failures (default 5). */
   attempts?: number;
   /** Delay between attempts (default 1 s). */
@@ -272,6 +279,11 @@ async function downloadOnce(options: BootstrapOptions): Promise<number> {
   if (!startsWithSqliteHeader(head)) {
     throw new BootstrapFailure("generic", "bootstrap snapshot is not an SQLite database");
   }
+  try {
+    fitSnapshotToFamilies(tmpPath, options.families, log);
+  } catch (error) {
+    throw new BootstrapFailure("generic", errorMessage(error), { cause: error });
+  }
   await removeIfPresent(`${ldbPath}-wal`);
   await removeIfPresent(`${ldbPath}-shm`);
   await Deno.rename(tmpPath, ldbPath);
@@ -335,7 +347,9 @@ export async function bootstrapLdb(options: BootstrapOptions): Promise<Bootstrap
       }
     }
   } finally {
-    await removeIfPresent(`${ldbPath}.tmp`);
+    for (const suffix of [".tmp", ".tmp-wal", ".tmp-shm", ".tmp-journal"]) {
+      await removeIfPresent(`${ldbPath}${suffix}`);
+    }
   }
   throw new Error(
     `download of ldb snapshot failed after max attempts reached: ${errorMessage(last)}`,

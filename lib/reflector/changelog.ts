@@ -13,7 +13,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { errorMessage, type Logger } from "../log/mod.ts";
+import { errorMessage, type Logger, RateLimitedLog } from "../log/mod.ts";
 import { stringifyGoJson } from "../schema/mod.ts";
 import type { ChangedKey } from "./change_keys.ts";
 
@@ -98,15 +98,17 @@ export function writeChangelogSeq(db: DatabaseSync, seq: number): void {
 }
 
 /**
- * Appends lines to the changelog file, rotating it by delete-and-recreate. Write errors are
- * logged and the lines dropped: the changelog never stops the reflector.
+ * Appends lines to the changelog file, rotating it by delete-and-recreate. A file that cannot be
+ * opened at start fails the start ({@linkcode ChangelogFile.open}); later write errors (a full
+ * disk) are logged, rate-limited, and the lines dropped: the changelog never stops a running
+ * reflector.
  *
  * @example
  * ```ts
  * import { silentLogger } from "../log/mod.ts";
  * import { ChangelogFile } from "./changelog.ts";
  *
- * const file = new ChangelogFile("/tmp/changelog", 1 << 20, silentLogger);
+ * const file = ChangelogFile.open("/tmp/changelog", 1 << 20, silentLogger);
  * file.append(['{"seq":1,"family":"f","table":"t","key":[]}']);
  * file.close();
  * ```
@@ -115,8 +117,30 @@ export class ChangelogFile {
   readonly path: string;
   readonly sizeLimit: number;
   readonly #log: Logger;
+  readonly #failures: RateLimitedLog;
   #file?: Deno.FsFile;
   #size = 0;
+
+  /**
+   * Opens (creating if missing) the changelog now, so a path that cannot be written fails the
+   * reflector's start instead of dropping every entry later.
+   *
+   * @param path The changelog file.
+   * @param sizeLimit Rotation size in bytes.
+   * @param log Where write failures and rotations are reported.
+   * @throws {Error} `cannot open changelog <path>: <reason>`.
+   */
+  static open(path: string, sizeLimit: number, log: Logger): ChangelogFile {
+    const file = new ChangelogFile(path, sizeLimit, log);
+    try {
+      file.#file = Deno.openSync(path, { create: true, append: true, mode: 0o644 });
+      file.#size = file.#file.statSync().size;
+    } catch (error) {
+      file.close();
+      throw new Error(`cannot open changelog ${path}: ${errorMessage(error)}`, { cause: error });
+    }
+    return file;
+  }
 
   /**
    * @param path The changelog file; created if missing, appended to otherwise.
@@ -127,6 +151,7 @@ export class ChangelogFile {
     this.path = path;
     this.sizeLimit = sizeLimit;
     this.#log = log;
+    this.#failures = new RateLimitedLog(log, "changelog entries dropped", { level: "error" });
   }
 
   /**
@@ -177,7 +202,7 @@ export class ChangelogFile {
       this.#size = this.#file.statSync().size;
       return this.#file;
     } catch (error) {
-      this.#log.error("cannot open changelog", { path: this.path, error: errorMessage(error) });
+      this.#failures.failure({ path: this.path, error: `open: ${errorMessage(error)}` });
       return undefined;
     }
   }
@@ -202,9 +227,10 @@ export class ChangelogFile {
       let offset = 0;
       while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
       this.#size += bytes.length;
+      this.#failures.recovered("changelog written again", { path: this.path });
       return true;
     } catch (error) {
-      this.#log.error("cannot write changelog", { path: this.path, error: errorMessage(error) });
+      this.#failures.failure({ path: this.path, error: `write: ${errorMessage(error)}` });
       this.close();
       return false;
     }

@@ -5,16 +5,20 @@
  *
  * Deliberate differences from the original: WAL checkpointing is on by default (every 10 s above
  * 8 MiB, DESIGN §3.6: the reflector owns checkpointing), `-wal-checkpoint-type` is validated,
- * `-poll-timeout 0` means no timeout instead of a stalled reflector, and failures back off
- * exponentially (100 ms doubling to 30 s).
+ * `-poll-timeout 0` means no timeout instead of a stalled reflector, failures back off
+ * exponentially (100 ms doubling to 30 s) while an unreachable upstream is probed every second,
+ * and a malformed `-metrics-bind` is rejected here, before anything is opened or created.
  *
  * @module
  */
 import { basename } from "node:path";
 import { DEFAULT_LEDGER_TABLE } from "../ctldb/mod.ts";
+import { parseListenAddress } from "../http/mod.ts";
+import { type IntegrityCheckMode, parseIntegrityCheckMode } from "../ldb/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { Registry } from "../metrics/mod.ts";
 import { DEFAULT_INIT_SNAPSHOT_METRICS_PATH } from "./init_snapshot_metrics.ts";
+import { resolveFamilySet } from "./family_filter.ts";
 
 /**
  * The checkpoint modes of `PRAGMA wal_checkpoint`.
@@ -50,6 +54,12 @@ export interface ReflectorConfig {
    * 0 turns the history off and removes it).
    */
   changeHistorySize?: number;
+  /**
+   * The families this LDB carries (`-families`): only their tables, rows and change history
+   * are applied; the heartbeat family `ctlstore` is added unless an entry `-ctlstore` excludes
+   * it. Empty or absent: every family (a full LDB). See `family_filter.ts`.
+   */
+  families?: readonly string[];
   /** Snapshot to start from when the LDB file is absent: `file:`, `s3:`, `http(s):`, `data:`. */
   bootstrapUrl?: string;
   /** AWS region of an `s3://` bootstrap URL. */
@@ -60,6 +70,12 @@ export interface ReflectorConfig {
   bootstrapNotFoundIsEmpty?: boolean;
   /** Delay between bootstrap attempts (default 1 s). */
   bootstrapRetryDelayMs?: number;
+  /**
+   * The start-up integrity check of an existing LDB (`-integrity-check`): `quick` (default),
+   * `full` or `off`. A damaged LDB is moved aside and rebuilt from `bootstrapUrl`, or the start
+   * fails; see `ldb_check.ts`.
+   */
+  integrityCheck?: string;
   /** Sleep between polls when idle (default 1 s). */
   pollIntervalMs?: number;
   /** Jitter ± fraction of the poll interval (default 0.25). */
@@ -74,6 +90,11 @@ export interface ReflectorConfig {
   backoffInitialMs?: number;
   /** Longest delay after repeated failures (default 30 s). */
   backoffMaxMs?: number;
+  /**
+   * While a backoff wait follows an unreachable upstream, how often it is probed (`SELECT 1`);
+   * the first answer ends the wait (default 1 s, the original's fixed retry period; 0: never).
+   */
+  upstreamProbeIntervalMs?: number;
   /** Ledger latency above which the reflector is unhealthy (default 1 m). */
   maxHealthyLatencyMs?: number;
   /** How often the ledger latency gauge is refreshed (default 10 s). */
@@ -109,9 +130,17 @@ export interface ReflectorConfig {
 
 /** A {@linkcode ReflectorConfig} with every default filled in. */
 export type ResolvedReflectorConfig =
-  & Required<Omit<ReflectorConfig, "logger" | "registry" | "signal" | "walCheckpointType">>
+  & Required<
+    Omit<
+      ReflectorConfig,
+      "logger" | "registry" | "signal" | "walCheckpointType" | "families" | "integrityCheck"
+    >
+  >
   & {
     walCheckpointType: WalCheckpointType;
+    integrityCheck: IntegrityCheckMode;
+    /** The carried families, sorted; `undefined` for every family. */
+    families: readonly string[] | undefined;
     logger?: Logger;
     registry?: Registry;
     signal?: AbortSignal;
@@ -160,10 +189,16 @@ function nonNegative(name: string, value: number): number {
   return value;
 }
 
+function metricsBind(address: string | undefined): string {
+  if (address) parseListenAddress(address); // throws: invalid listen address '…': expected host:port
+  return address ?? "";
+}
+
 /**
  * Checks a configuration and fills in the defaults.
  *
- * @throws {TypeError} For a missing LDB path or DSN, an unknown driver or checkpoint type.
+ * @throws {TypeError} For a missing LDB path or DSN, an unknown driver, checkpoint type or
+ *   integrity check mode, invalid families, or a malformed metrics address.
  * @throws {RangeError} For negative or zero durations and sizes where they make no sense.
  * @example
  * ```ts
@@ -207,6 +242,7 @@ export function resolveReflectorConfig(config: ReflectorConfig): ResolvedReflect
     changelogPath: config.changelogPath ?? "",
     changelogSize: config.changelogSize ?? 1_048_576,
     changeHistorySize: changeHistorySize(config.changeHistorySize),
+    families: resolveFamilySet(config.families ?? []),
     bootstrapUrl: config.bootstrapUrl ?? "",
     bootstrapRegion: config.bootstrapRegion ?? "",
     bootstrapEndpoint: config.bootstrapEndpoint ?? "",
@@ -215,6 +251,7 @@ export function resolveReflectorConfig(config: ReflectorConfig): ResolvedReflect
       "bootstrap retry delay",
       config.bootstrapRetryDelayMs ?? 1000,
     ),
+    integrityCheck: parseIntegrityCheckMode(config.integrityCheck),
     pollIntervalMs,
     pollJitterCoefficient: config.pollJitterCoefficient ?? 0.25,
     pollTimeoutMs: nonNegative("poll timeout", config.pollTimeoutMs ?? 5000),
@@ -225,12 +262,16 @@ export function resolveReflectorConfig(config: ReflectorConfig): ResolvedReflect
     ),
     backoffInitialMs: nonNegative("backoff", config.backoffInitialMs ?? 100),
     backoffMaxMs: nonNegative("backoff", config.backoffMaxMs ?? 30_000),
+    upstreamProbeIntervalMs: nonNegative(
+      "upstream probe interval",
+      config.upstreamProbeIntervalMs ?? 1000,
+    ),
     maxHealthyLatencyMs: nonNegative("max healthy latency", config.maxHealthyLatencyMs ?? 60_000),
     ledgerLatencyPollIntervalMs: nonNegative(
       "ledger latency poll interval",
       config.ledgerLatencyPollIntervalMs ?? 0,
     ) || 10_000,
-    metricsBind: config.metricsBind ?? "",
+    metricsBind: metricsBind(config.metricsBind),
     walPollIntervalMs: nonNegative("wal poll interval", config.walPollIntervalMs ?? 10_000),
     walCheckpointThresholdSize: nonNegative(
       "wal checkpoint threshold",

@@ -1,15 +1,29 @@
 /**
- * Reflector health and its HTTP endpoint. A reflector is healthy when no ledger entry is failing
- * to apply and either it has applied everything upstream has (caught up, however old the last
- * write: an idle ledger is not a stale LDB, spec §19.3 #27) or its ledger latency is below
- * `-ledger-latency.max-healty-latency`. The `-metrics-bind` server answers `GET /metrics`
- * (Prometheus) and `GET /healthz` (200, or 503 with a one-line reason).
+ * Reflector health and its HTTP endpoint. A reflector is healthy when it runs, no read or write
+ * has found its LDB damaged or unreadable (that stays until a restart), no ledger entry
+ * is failing to apply, the upstream has not been unreadable for longer than
+ * `-ledger-latency.max-healty-latency`, and its ledger latency (the age of the last applied
+ * write) is within that limit. The last rule holds when caught up too: the heartbeat writes
+ * every 15 s, so a latency beyond the limit means the heartbeat or the executive has stopped,
+ * and every host shows it. A reflector that has never applied an entry of a ledger it has
+ * caught up with (an empty ledger) has no latency and is healthy. The `-metrics-bind` server
+ * answers `GET /metrics` (Prometheus) and `GET /healthz` (200, or 503 with a one-line reason).
  *
  * @module
  */
 import { formatGoDuration } from "../flags/mod.ts";
-import { Router, type RunningServer, startServer } from "../http/mod.ts";
+import {
+  type HealthReport,
+  healthResponse,
+  Router,
+  type RunningServer,
+  startServer,
+} from "../http/mod.ts";
+import { type LdbFault, ldbFaultReason } from "../ldb/mod.ts";
 import { metricsResponse, type Registry } from "../metrics/mod.ts";
+import type { FailingEntry, UpstreamOutage } from "./failures.ts";
+
+export type { HealthReport };
 
 /** A reflector's progress, as `status()` reports it. */
 export interface ReflectorStatus {
@@ -32,17 +46,11 @@ export interface ReflectorStatus {
   /** Everything upstream has been applied. */
   caughtUp: boolean;
   /** The entry that fails to apply, retried with backoff. */
-  failing?: { seq: number; statement: string; error: string; since: Date; attempts: number };
+  failing?: FailingEntry;
   /** The last upstream failure, while it lasts. */
-  upstreamError?: { error: string; since: Date };
-}
-
-/** A health verdict with its one-line reason. */
-export interface HealthReport {
-  /** Whether `/healthz` answers 200. */
-  healthy: boolean;
-  /** One line saying why. */
-  reason: string;
+  upstreamError?: UpstreamOutage;
+  /** A read or write found the LDB damaged or unreadable (kept until a restart). */
+  ldbFault?: LdbFault;
 }
 
 function shortStatement(statement: string): string {
@@ -53,7 +61,8 @@ function shortStatement(statement: string): string {
  * Judges a reflector's health.
  *
  * @param status The reflector's status.
- * @param maxHealthyLatencyMs The latency above which a reflector that is behind is unhealthy.
+ * @param maxHealthyLatencyMs The ledger latency (and upstream outage) above which a reflector
+ *   is unhealthy, caught up or not.
  * @returns The verdict and a one-line reason.
  *
  * @example
@@ -73,6 +82,7 @@ function shortStatement(statement: string): string {
  */
 export function evaluateHealth(status: ReflectorStatus, maxHealthyLatencyMs: number): HealthReport {
   if (!status.running) return { healthy: false, reason: "reflector is not running" };
+  if (status.ldbFault) return { healthy: false, reason: ldbFaultReason(status.ldbFault) };
   if (status.failing) {
     const { seq, error, statement, attempts } = status.failing;
     return {
@@ -83,28 +93,36 @@ export function evaluateHealth(status: ReflectorStatus, maxHealthyLatencyMs: num
     };
   }
   const down = status.upstreamError;
-  if (down && Date.now() - down.since.getTime() > maxHealthyLatencyMs) {
+  const latency = status.ledgerLatencyMs;
+  const stale = latency !== undefined && latency > maxHealthyLatencyMs;
+  // A stale LDB with an unreadable upstream is the outage's fault, whatever its length.
+  if (down && (stale || Date.now() - down.since.getTime() > maxHealthyLatencyMs)) {
     return {
       healthy: false,
       reason: `upstream unavailable since ${down.since.toISOString()}: ${down.error}`,
     };
   }
-  if (status.caughtUp) return { healthy: true, reason: `caught up at seq ${status.appliedSeq}` };
-  const latency = status.ledgerLatencyMs;
-  const behind = `${status.lagStatements} statements behind at seq ${status.appliedSeq}`;
+  const position = status.caughtUp
+    ? `caught up at seq ${status.appliedSeq}`
+    : `${status.lagStatements} statements behind at seq ${status.appliedSeq}`;
   const upstream = down ? `; upstream unavailable: ${down.error}` : "";
-  if (latency === undefined) {
-    return { healthy: false, reason: `no ledger entry applied yet; ${behind}${upstream}` };
-  }
-  if (latency > maxHealthyLatencyMs) {
+  if (stale) {
+    const stalled = status.caughtUp ? ", no new ledger entries (is the heartbeat writing?)" : "";
     return {
       healthy: false,
       reason: `ledger latency ${formatGoDuration(latency)} exceeds ${
         formatGoDuration(maxHealthyLatencyMs)
-      }; ${behind}${upstream}`,
+      }; ${position}${stalled}`,
     };
   }
-  return { healthy: true, reason: `${behind}, latency ${formatGoDuration(latency)}` };
+  if (status.caughtUp) {
+    const age = latency === undefined ? "" : `, latency ${formatGoDuration(latency)}`;
+    return { healthy: true, reason: `${position}${age}` };
+  }
+  if (latency === undefined) {
+    return { healthy: false, reason: `no ledger entry applied yet; ${position}${upstream}` };
+  }
+  return { healthy: true, reason: `${position}, latency ${formatGoDuration(latency)}` };
 }
 
 /**
@@ -133,13 +151,6 @@ export function startHealthServer(
 ): Promise<RunningServer> {
   const router = new Router()
     .add("GET", "/metrics", () => metricsResponse(registry))
-    .add("GET", "/healthz", () => {
-      const report = health();
-      const line = report.healthy ? `ok: ${report.reason}` : report.reason;
-      return new Response(`${line.replace(/[\r\n]+/g, " ")}\n`, {
-        status: report.healthy ? 200 : 503,
-        headers: { "content-type": "text/plain; charset=utf-8" },
-      });
-    });
+    .add("GET", "/healthz", () => healthResponse(health()));
   return startServer(bind, async (request) => (await router.handle(request)).response);
 }

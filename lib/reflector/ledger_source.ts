@@ -9,10 +9,15 @@
  * It never restarts and never waits forever. An empty LDB starts at the first seq the ledger has
  * (older rows may have been pruned). This module does not apply anything.
  *
+ * The upstream is only read: a SQLite ctldb must exist and is opened read-only, and it must hold
+ * the ledger table, so a mistyped path fails the start with one line instead of creating an
+ * empty database and retrying forever. A MySQL database that does not exist fails the start too;
+ * an unreachable server or a ledger table the executive has yet to create is retried.
+ *
  * @module
  */
-import { type Ctldb, type LedgerEntry, openCtldb } from "../ctldb/mod.ts";
-import type { Logger } from "../log/mod.ts";
+import { type Ctldb, isUnknownDatabaseError, type LedgerEntry, openCtldb } from "../ctldb/mod.ts";
+import { errorMessage, type Logger } from "../log/mod.ts";
 
 /** The ledger query did not answer within the poll timeout. */
 export class PollTimeoutError extends Error {
@@ -113,16 +118,59 @@ export class LedgerSource {
   }
 
   /**
-   * Opens the upstream named by a reflector driver and DSN.
+   * Opens the upstream named by a reflector driver and DSN, read-only, and checks that it can
+   * be what the reflector reads.
    *
    * @throws {TypeError} For an unknown driver; DSN errors of `openCtldb`.
+   * @throws {Error} When a SQLite upstream does not exist or is not a ctldb, or a MySQL
+   *   database does not exist (one line, without the DSN).
    */
   static async open(
     driver: string,
     dsn: string,
     options: LedgerSourceOptions,
   ): Promise<LedgerSource> {
-    return new LedgerSource(await openCtldb(upstreamDsn(driver, dsn)), options);
+    let ctldb: Ctldb;
+    try {
+      ctldb = await openCtldb(upstreamDsn(driver, dsn), { readOnly: true });
+    } catch (error) {
+      throw new Error(`cannot open the upstream: ${errorMessage(error)}`, { cause: error });
+    }
+    const source = new LedgerSource(ctldb, options);
+    try {
+      await source.#check(driver === "sqlite3" ? dsn : undefined);
+    } catch (error) {
+      await ctldb.close().catch(() => {});
+      throw error;
+    }
+    return source;
+  }
+
+  /** Reads the max seq once: what fails now for good fails the start; outages are retried. */
+  async #check(sqlitePath: string | undefined): Promise<void> {
+    try {
+      await this.maxSeq();
+    } catch (error) {
+      const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+      if (sqlitePath !== undefined) {
+        throw new Error(`upstream ${sqlitePath} is not a ctldb: ${errorMessage(cause)}`, {
+          cause: error,
+        });
+      }
+      if (isUnknownDatabaseError(error)) {
+        throw new Error(`upstream database does not exist: ${errorMessage(cause)}`, {
+          cause: error,
+        });
+      }
+      this.#options.log.warn("upstream not readable yet; retrying in the main loop", {
+        error: errorMessage(error),
+      });
+    }
+  }
+
+  /** Checks that the upstream answers (`SELECT 1`), within the poll timeout. */
+  ping(): Promise<void> {
+    return withTimeout(this.#ctldb.ping(), this.#options.timeoutMs);
   }
 
   /** The highest seq in the ledger (0 when empty), within the poll timeout. */

@@ -27,6 +27,16 @@ function create(registry: Registry) {
     ),
     ledgerLatency: gauge("reflector-ledger-latency", "Seconds since the last applied ledger write"),
     statementsApplied: counter("statements-applied-total", "Ledger entries applied"),
+    statementsSkipped: counter(
+      "statements-skipped-total",
+      "Ledger entries of families a partial LDB does not carry (their seq is applied)",
+    ),
+    ldbFamilies: new Gauge({
+      name: name("ldb-families"),
+      help: "1, labelled with the families the LDB carries (comma-separated; * for every family)",
+      labelNames: ["id", "families"] as const,
+      registers,
+    }),
     commits: counter("commits-total", "SQLite transactions committed"),
     applyErrors: counter("apply-errors-total", "Failed attempts to apply a ledger entry"),
     failingSeq: gauge("failing-seq", "Seq of the entry that fails to apply; 0 when none"),

@@ -36,5 +36,6 @@ export {
   type WalCheckpointType,
 } from "./config.ts";
 export { evaluateHealth, type HealthReport, type ReflectorStatus } from "./health.ts";
+export type { FailingEntry, UpstreamOutage } from "./failures.ts";
 export { ApplyError } from "./applier.ts";
 export { bootstrapLdb, type BootstrapOptions, type BootstrapOutcome } from "./bootstrap.ts";

@@ -71,6 +71,9 @@ export async function startMultiReflector(
     await Promise.all(reflectors.map((r) => r.stop()));
   };
   const health = (): HealthReport => {
+    if (reflectors.length < ldbPaths.length) {
+      return { healthy: false, reason: "multi-reflector is starting" };
+    }
     const reports = reflectors.map((r) => ({ id: r.id, report: r.health() }));
     const bad = reports.find(({ report }) => !report.healthy);
     if (bad) return { healthy: false, reason: `${bad.id}: ${bad.report.reason}` };
@@ -80,6 +83,12 @@ export async function startMultiReflector(
     };
   };
   try {
+    // Bound first, so a bad address fails before any LDB is created.
+    if (metricsBind) {
+      server = await startHealthServer(metricsBind, registry, health);
+      const { hostname, port } = server.address;
+      log.info("serving metrics", { address: formatListenAddress({ hostname, port }) });
+    }
     for (const [index, ldbPath] of ldbPaths.entries()) {
       const id = reflectorId(ldbPath, index);
       const withChangelog = index === 0;
@@ -97,11 +106,6 @@ export async function startMultiReflector(
           metricsBind: "",
         }),
       );
-    }
-    if (metricsBind) {
-      server = await startHealthServer(metricsBind, registry, health);
-      const { hostname, port } = server.address;
-      log.info("serving metrics", { address: formatListenAddress({ hostname, port }) });
     }
   } catch (error) {
     await stopAll();

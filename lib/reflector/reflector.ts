@@ -5,34 +5,30 @@
  * While a block comes back full the loop reads on at once and lets the applier batch
  * consecutive entries into one SQLite transaction; when caught up it commits and sleeps the
  * jittered poll interval. Failures never end the loop: upstream errors and failing entries are
- * retried with capped exponential backoff; a failing entry is reported with its seq in the log,
- * the metrics (`apply_errors_total`, `failing_seq`) and the health answer, and entries before it
- * are committed one ledger transaction at a time so only the failing one waits. Sequence gaps
- * are handled by the ledger source. This module owns the loop, status, metrics updates and
- * shutdown; the pieces live in `ledger_source.ts`, `applier.ts`, `changelog.ts`,
- * `wal_checkpointer.ts`.
+ * retried with capped exponential backoff (an unreachable upstream is probed meanwhile); a
+ * failing entry is reported with its seq in the log, the metrics (`apply_errors_total`,
+ * `failing_seq`) and the health answer, and entries before it are committed one ledger
+ * transaction at a time so only the failing one waits. Sequence gaps are handled by the ledger
+ * source. This module owns the loop, status, metrics updates and shutdown; the pieces live in
+ * `ledger_source.ts`, `applier.ts`, `failures.ts`, `changelog.ts`, `wal_checkpointer.ts`.
  *
  * @module
  */
 import type { RunningService } from "../service.ts";
 import type { DatabaseSync } from "node:sqlite";
-import { formatListenAddress, type RunningServer } from "../http/mod.ts";
-import { getLdbLastUpdate } from "../ldb/mod.ts";
+import type { RunningServer } from "../http/mod.ts";
+import { getLdbLastUpdate, LdbFaultLatch } from "../ldb/mod.ts";
 import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
 import { createRegistry, type Registry } from "../metrics/mod.ts";
 import { VERSION } from "../version.ts";
 import { Applier, ApplyError, type CommitInfo } from "./applier.ts";
-import { Backoff, jitteredInterval, sleep } from "./backoff.ts";
+import { jitteredInterval, sleep, sleepUntilReachable } from "./backoff.ts";
 import { type ChangeHistoryStats, openChangeHistory } from "./change_history.ts";
 import type { ChangelogFile } from "./changelog.ts";
 import type { ResolvedReflectorConfig } from "./config.ts";
-import {
-  evaluateHealth,
-  type HealthReport,
-  type ReflectorStatus,
-  startHealthServer,
-} from "./health.ts";
-import { type LedgerBlock, type LedgerSource, PollTimeoutError } from "./ledger_source.ts";
+import { ReflectorFailures, type RetryPlan } from "./failures.ts";
+import { evaluateHealth, type HealthReport, type ReflectorStatus } from "./health.ts";
+import type { LedgerBlock, LedgerSource } from "./ledger_source.ts";
 import { type ReflectorMetrics, reflectorMetrics } from "./metrics.ts";
 import { WalCheckpointer } from "./wal_checkpointer.ts";
 
@@ -89,14 +85,19 @@ export class Reflector implements RunningReflector {
   readonly #changelog?: ChangelogFile;
   readonly #abort = new AbortController();
   readonly #waiters = new Set<Waiter>();
+  readonly #failures: ReflectorFailures;
+  /** A read or write found the LDB damaged: `/healthz` answers 503 until a restart. */
+  readonly #ldbFault = new LdbFaultLatch((fault) =>
+    this.#log.error("the LDB is damaged or unreadable; /healthz answers 503 until a restart", {
+      error: fault.error,
+    })
+  );
   #server?: RunningServer;
   #latencyTimer?: ReturnType<typeof setInterval>;
   #running = true;
   #upstreamMaxSeq?: number;
   #maxSeqReadAt = -Infinity;
   #lastUpdate?: Date;
-  #failing?: ReflectorStatus["failing"];
-  #upstreamError?: { error: string; since: Date };
 
   /**
    * Starts the loop at once; call {@linkcode Reflector.serve} for metrics.
@@ -122,6 +123,14 @@ export class Reflector implements RunningReflector {
     this.#db = db;
     this.#source = source;
     this.#changelog = changelog;
+    this.#failures = new ReflectorFailures({
+      backoffInitialMs: config.backoffInitialMs,
+      backoffMaxMs: config.backoffMaxMs,
+      probeIntervalMs: config.upstreamProbeIntervalMs,
+      log: this.#log,
+      metrics: this.#metrics,
+      labels: this.#labels,
+    });
     const history = openChangeHistory(db, config.changeHistorySize, this.#log);
     if (history) this.#onHistory(history.stats());
     this.#applier = new Applier(db, {
@@ -130,6 +139,7 @@ export class Reflector implements RunningReflector {
       ...(history ? { history } : {}),
       maxBatchStatements: config.maxBatchStatements,
       maxBatchMs: config.maxBatchMs,
+      families: config.families,
       onCommit: (info) => this.#onCommit(info),
     });
     this.#lastUpdate = getLdbLastUpdate(db);
@@ -143,26 +153,28 @@ export class Reflector implements RunningReflector {
       onSize: (bytes) => this.#metrics.walFileSize.set(this.#labels, bytes),
       onCheckpoint: (r) =>
         this.#metrics.walCheckpoints.inc({ ...this.#labels, busy: String(r.busy) }),
-      onError: (kind) => this.#metrics.errors.inc({ ...this.#labels, kind }),
+      onError: (kind, error) => {
+        this.#ldbFault.record(error);
+        this.#metrics.errors.inc({ ...this.#labels, kind });
+      },
     });
     this.#initMetrics();
     this.#updateGauges();
     this.finished = this.#run();
   }
 
-  /** Starts the `-metrics-bind` server and the latency gauge timer. */
-  async serve(): Promise<void> {
-    const { metricsBind, ledgerLatencyPollIntervalMs } = this.#config;
+  /**
+   * Starts the latency gauge timer and takes over the `-metrics-bind` server, which `start.ts`
+   * binds before anything else so a bad address creates nothing (shut down on stop).
+   */
+  serve(server?: RunningServer): void {
     this.#latencyTimer = setInterval(() => {
       if (!this.#wal.enabled) this.#wal.measure();
       this.#updateGauges();
-    }, ledgerLatencyPollIntervalMs);
-    if (metricsBind) {
-      this.#server = await startHealthServer(metricsBind, this.registry, () => this.health());
-      this.address = this.#server.address;
-      this.#log.info("serving metrics", {
-        address: formatListenAddress(this.address),
-      });
+    }, this.#config.ledgerLatencyPollIntervalMs);
+    if (server) {
+      this.#server = server;
+      this.address = server.address;
     }
   }
 
@@ -183,8 +195,11 @@ export class Reflector implements RunningReflector {
     if (latency !== undefined) status.ledgerLatencyMs = latency;
     if (caughtUp) status.lagSeconds = 0;
     else if (latency !== undefined) status.lagSeconds = latency / 1000;
-    if (this.#failing) status.failing = { ...this.#failing };
-    if (this.#upstreamError) status.upstreamError = { ...this.#upstreamError };
+    const { failing, upstreamOutage } = this.#failures;
+    if (failing) status.failing = failing;
+    if (upstreamOutage) status.upstreamError = upstreamOutage;
+    const ldbFault = this.#ldbFault.fault;
+    if (ldbFault) status.ldbFault = ldbFault;
     return status;
   }
 
@@ -219,26 +234,31 @@ export class Reflector implements RunningReflector {
   }
 
   async #run(): Promise<void> {
-    const backoff = new Backoff(this.#config.backoffInitialMs, this.#config.backoffMaxMs);
     const signal = this.#abort.signal;
     const aborted = new Promise<undefined>((resolve) =>
       signal.addEventListener("abort", () => resolve(undefined), { once: true })
     );
     this.#log.info("reflector started", { id: this.id, seq: this.#applier.committedSeq });
     while (!signal.aborted) {
+      let plan: RetryPlan | undefined;
       let delay = 0;
       try {
         const block = await Promise.race([this.#source.read(this.#applier.seq), aborted]);
         if (block === undefined) break;
-        this.#upstreamError = undefined;
+        this.#failures.upstreamRead();
         delay = await this.#step(block);
-        backoff.reset();
+        this.#failures.stepSucceeded();
       } catch (error) {
-        delay = this.#onError(error, backoff);
+        plan = this.#onError(error);
+        delay = plan.delayMs;
       }
       if (!this.#applier.inTransaction) this.#wal.maybeRun();
       this.#updateGauges();
-      if (delay > 0) await sleep(delay, signal);
+      if (plan?.probeUpstream) {
+        const probe = () => this.#source.ping();
+        const { upstreamProbeIntervalMs } = this.#config;
+        await sleepUntilReachable(delay, upstreamProbeIntervalMs, probe, plan.unreachable, signal);
+      } else if (delay > 0) await sleep(delay, signal);
     }
     await this.#close();
   }
@@ -249,12 +269,7 @@ export class Reflector implements RunningReflector {
     const highest = entries.at(-1)?.seq ?? this.#applier.seq;
     const more = block.full && !block.waitingOnGap;
     if (entries.length > 0) this.#applier.apply(entries);
-    if (this.#failing && this.#applier.committedSeq >= this.#failing.seq) {
-      this.#log.info("failing ledger entry applied; resuming", { seq: this.#failing.seq });
-      this.#failing = undefined;
-      this.#applier.commitEveryUnit = false;
-      this.#metrics.failingSeq.set(this.#labels, 0);
-    }
+    if (this.#failures.applied(this.#applier.committedSeq)) this.#applier.commitEveryUnit = false;
     if (more) {
       if (performance.now() - this.#maxSeqReadAt > MAX_SEQ_REFRESH_MS) {
         this.#maxSeqReadAt = performance.now();
@@ -272,7 +287,7 @@ export class Reflector implements RunningReflector {
     return jitteredInterval(this.#config.pollIntervalMs, this.#config.pollJitterCoefficient);
   }
 
-  #onError(error: unknown, backoff: Backoff): number {
+  #onError(error: unknown): RetryPlan {
     if (!(error instanceof ApplyError)) {
       try {
         this.#applier.commit(); // keep the work done before an upstream failure
@@ -280,56 +295,17 @@ export class Reflector implements RunningReflector {
         error = commitError;
       }
     }
+    this.#ldbFault.record(error);
     this.#applier.rollback();
-    if (error instanceof ApplyError) {
-      const attempts = this.#failing?.seq === error.seq ? this.#failing.attempts + 1 : 1;
-      this.#failing = {
-        seq: error.seq,
-        statement: error.statement,
-        error: error.reason,
-        since: attempts === 1 ? new Date() : this.#failing!.since,
-        attempts,
-      };
-      this.#applier.commitEveryUnit = true;
-      this.#metrics.applyErrors.inc(this.#labels);
-      this.#metrics.errors.inc({ ...this.#labels, kind: "apply" });
-      this.#metrics.failingSeq.set(this.#labels, error.seq);
-      // The first failure rolled back the whole batch: retry at once, committing each ledger
-      // transaction, so everything before the failing entry becomes visible.
-      const delay = attempts === 1 ? 0 : backoff.next();
-      this.#log.error("ledger entry fails to apply; retrying", {
-        seq: error.seq,
-        attempts,
-        error: error.reason,
-        statement: error.statement.slice(0, 200),
-        retryInMs: delay,
-      });
-      return delay;
-    }
-    const message = errorMessage(error);
-    // Health turns bad when the upstream stays unreadable, timeouts included.
-    this.#upstreamError ??= { error: message, since: new Date() };
-    this.#upstreamError.error = message;
-    if (error instanceof PollTimeoutError) {
-      this.#metrics.errors.inc({ ...this.#labels, kind: "poll_timeout" });
-      this.#log.warn("ledger poll timed out", { timeoutMs: error.timeoutMs });
-      return jitteredInterval(this.#config.pollIntervalMs, this.#config.pollJitterCoefficient);
-    }
-    this.#metrics.errors.inc({ ...this.#labels, kind: "upstream" });
-    const delay = backoff.next();
-    if (backoff.failures <= 5 || backoff.failures % 20 === 0) {
-      this.#log.warn("ledger read failed; retrying", {
-        error: message,
-        failures: backoff.failures,
-        retryInMs: delay,
-      });
-    }
-    return delay;
+    if (!(error instanceof ApplyError)) return this.#failures.upstreamFailed(error);
+    this.#applier.commitEveryUnit = true;
+    return this.#failures.applyFailed(error);
   }
 
   #onCommit(info: CommitInfo): void {
     if (info.lastUpdate) this.#lastUpdate = info.lastUpdate;
     this.#metrics.statementsApplied.inc(this.#labels, info.entries);
+    if (info.skipped > 0) this.#metrics.statementsSkipped.inc(this.#labels, info.skipped);
     this.#metrics.commits.inc(this.#labels);
     if (info.changelogEntries > 0) {
       this.#metrics.changelogEntries.inc(this.#labels, info.changelogEntries);

@@ -1,19 +1,31 @@
 /**
- * Starting a reflector (spec §10.1): log the configuration (DSN redacted), bootstrap when the LDB
- * is absent, open the LDB and the upstream, record `download.sh`'s report, serve
- * `-metrics-bind`, start the main loop. A start that fails removes the LDB file it created, so
+ * Starting a reflector (spec §10.1): log the configuration (DSN redacted), bind `-metrics-bind`
+ * and open the upstream (read-only) before anything is created, so a bad address or a mistyped
+ * upstream fails with one line and leaves no file behind; then check an existing LDB's integrity
+ * (a damaged one is moved aside, see `ldb_check.ts`), bootstrap when the LDB is absent,
+ * open the LDB and the changelog (a changelog that cannot be opened fails the start), record
+ * `download.sh`'s report, start the main loop. A partial reflector's family set is checked against the
+ * LDB's before anything is applied. A start that fails removes the LDB file it created, so
  * the next start bootstraps instead of replaying into an empty LDB.
  *
  * @module
  */
-import { openLdbForWrite } from "../ldb/mod.ts";
+import { formatListenAddress, type RunningServer } from "../http/mod.ts";
+import { ldbFilePaths, openLdbForWrite } from "../ldb/mod.ts";
 import { errorMessage, type Logger, redactDsn, silentLogger } from "../log/mod.ts";
-import { createRegistry } from "../metrics/mod.ts";
+import { createRegistry, type Registry } from "../metrics/mod.ts";
 import { VERSION } from "../version.ts";
 import { bootstrapLdb } from "./bootstrap.ts";
 import { ChangelogFile } from "./changelog.ts";
-import { type ReflectorConfig, resolveReflectorConfig } from "./config.ts";
+import { checkLdbFamilySet, reportFamilySet } from "./family_filter.ts";
+import {
+  type ReflectorConfig,
+  type ResolvedReflectorConfig,
+  resolveReflectorConfig,
+} from "./config.ts";
+import { type HealthReport, startHealthServer } from "./health.ts";
 import { consumeInitSnapshotMetrics } from "./init_snapshot_metrics.ts";
+import { checkDownloadedLdb, quarantineDamagedLdb } from "./ldb_check.ts";
 import { LedgerSource } from "./ledger_source.ts";
 import { reflectorMetrics } from "./metrics.ts";
 import { Reflector, type RunningReflector } from "./reflector.ts";
@@ -23,8 +35,9 @@ import { Reflector, type RunningReflector } from "./reflector.ts";
  *
  * @param config What to reflect where; see {@linkcode ReflectorConfig}.
  * @returns The running reflector.
- * @throws {Error} When the configuration is invalid, bootstrap fails, the LDB cannot be opened
- *   or the metrics address cannot be bound. Upstream outages are retried, not thrown.
+ * @throws {Error} When the configuration is invalid, the metrics address cannot be bound, the
+ *   upstream does not exist (see `LedgerSource.open`), bootstrap fails, or the LDB or the
+ *   changelog cannot be opened. Upstream outages are retried, not thrown.
  * @example
  * ```ts
  * import { startReflector } from "./start.ts";
@@ -50,6 +63,50 @@ export async function startReflector(config: ReflectorConfig): Promise<RunningRe
     bootstrapUrl: resolved.bootstrapUrl.slice(0, 200) || undefined,
     changelog: resolved.changelogPath || undefined,
   });
+  let reflector: Reflector | undefined;
+  const server = resolved.metricsBind
+    ? await startHealthServer(
+      resolved.metricsBind,
+      registry,
+      () => reflector?.health() ?? STARTING,
+    )
+    : undefined;
+  if (server) log.info("serving metrics", { address: formatListenAddress(server.address) });
+  let source: LedgerSource | undefined;
+  try {
+    source = await LedgerSource.open(resolved.upstreamDriver, resolved.upstreamDsn, {
+      ledgerTable: resolved.upstreamLedgerTable,
+      blockSize: resolved.queryBlockSize,
+      timeoutMs: resolved.pollTimeoutMs,
+      gapGraceMs: resolved.gapGraceMs,
+      log,
+      onGapSkipped: () => reflectorMetrics(registry).gapsSkipped.inc({ id: resolved.id }),
+    });
+    await bootstrap(resolved, registry, log);
+    reflector = await openAndRun(resolved, registry, log, source, server);
+    return reflector;
+  } catch (error) {
+    await source?.close().catch(() => {});
+    await server?.shutdown().catch(() => {});
+    throw error;
+  }
+}
+
+/** What `/healthz` answers while the reflector starts (bootstrap included). */
+const STARTING: HealthReport = { healthy: false, reason: "reflector is starting" };
+
+async function bootstrap(
+  resolved: ResolvedReflectorConfig,
+  registry: Registry,
+  log: Logger,
+): Promise<void> {
+  const check = {
+    ldbPath: resolved.ldbPath,
+    mode: resolved.integrityCheck,
+    bootstrapUrl: resolved.bootstrapUrl,
+    log,
+  };
+  await quarantineDamagedLdb(check);
   if (resolved.bootstrapUrl) {
     const started = performance.now();
     const metrics = reflectorMetrics(registry);
@@ -60,6 +117,7 @@ export async function startReflector(config: ReflectorConfig): Promise<RunningRe
       endpoint: resolved.bootstrapEndpoint,
       notFoundIsEmpty: resolved.bootstrapNotFoundIsEmpty,
       retryDelayMs: resolved.bootstrapRetryDelayMs,
+      families: resolved.families,
       ...(resolved.signal ? { signal: resolved.signal } : {}),
       log,
       onError: (type) => metrics.snapshotDownloadErrors.inc({ id: resolved.id, type }),
@@ -69,21 +127,25 @@ export async function startReflector(config: ReflectorConfig): Promise<RunningRe
         { id: resolved.id },
         (performance.now() - started) / 1000,
       );
+      await checkDownloadedLdb(check);
     }
   }
+}
+
+/** Opens the LDB and the changelog and starts the loop; the caller closes `source` on failure. */
+async function openAndRun(
+  resolved: ResolvedReflectorConfig,
+  registry: Registry,
+  log: Logger,
+  source: LedgerSource,
+  server: RunningServer | undefined,
+): Promise<Reflector> {
   const created = !(await exists(resolved.ldbPath));
   const db = openLdbForWrite(resolved.ldbPath, { busyTimeoutMs: resolved.busyTimeoutMs });
-  let source: LedgerSource | undefined;
   let changelog: ChangelogFile | undefined;
   try {
-    source = await LedgerSource.open(resolved.upstreamDriver, resolved.upstreamDsn, {
-      ledgerTable: resolved.upstreamLedgerTable,
-      blockSize: resolved.queryBlockSize,
-      timeoutMs: resolved.pollTimeoutMs,
-      gapGraceMs: resolved.gapGraceMs,
-      log,
-      onGapSkipped: () => reflectorMetrics(registry).gapsSkipped.inc({ id: resolved.id }),
-    });
+    checkLdbFamilySet(db, resolved.families, resolved.ldbPath);
+    reportFamilySet(registry, resolved.id, resolved.families, log);
     if (resolved.initSnapshotMetricsPath) {
       const report = await consumeInitSnapshotMetrics(resolved.initSnapshotMetricsPath, log);
       if (report) {
@@ -96,19 +158,13 @@ export async function startReflector(config: ReflectorConfig): Promise<RunningRe
       }
     }
     if (resolved.changelogPath && resolved.changelogSize > 0) {
-      changelog = new ChangelogFile(resolved.changelogPath, resolved.changelogSize, log);
+      changelog = ChangelogFile.open(resolved.changelogPath, resolved.changelogSize, log);
     }
     const reflector = new Reflector({ ...resolved, registry }, db, source, changelog);
-    try {
-      await reflector.serve();
-    } catch (error) {
-      await reflector.stop();
-      throw error;
-    }
+    reflector.serve(server);
     return reflector;
   } catch (error) {
     if (db.isOpen) {
-      await source?.close().catch(() => {});
       changelog?.close();
       db.close();
     }
@@ -129,7 +185,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function removeLdbFiles(ldbPath: string, log: Logger): Promise<void> {
-  for (const path of [ldbPath, `${ldbPath}-wal`, `${ldbPath}-shm`]) {
+  for (const path of ldbFilePaths(ldbPath)) {
     try {
       await Deno.remove(path);
     } catch (error) {

@@ -3,8 +3,8 @@
  * `intervalMs` it measures `<ldb>-wal`; above the threshold it runs
  * `PRAGMA wal_checkpoint(<type>)` on its own connection. It also sets `journal_size_limit` to the
  * threshold, so a WAL that grew while a reader held an old snapshot is cut back when SQLite
- * restarts it, whatever the checkpoint type. Failures are counted and logged; unlike the
- * original the checker never gives up.
+ * restarts it, whatever the checkpoint type. Failures are counted and logged (rate-limited);
+ * unlike the original the checker never gives up.
  *
  * The caller decides when it is safe to checkpoint (no transaction open): it calls
  * {@linkcode WalCheckpointer.maybeRun} from its loop. This module runs no timer.
@@ -12,7 +12,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { errorMessage, type Logger } from "../log/mod.ts";
+import { errorMessage, type Logger, RateLimitedLog } from "../log/mod.ts";
 import type { WalCheckpointType } from "./config.ts";
 
 /** The outcome of one `PRAGMA wal_checkpoint`. */
@@ -70,7 +70,7 @@ export class WalCheckpointer {
   readonly #db: DatabaseSync;
   readonly #options: WalCheckpointerOptions;
   #lastCheck = -Infinity;
-  #failures = 0;
+  readonly #failures: RateLimitedLog;
 
   /**
    * @param db The reflector's LDB connection.
@@ -79,6 +79,7 @@ export class WalCheckpointer {
   constructor(db: DatabaseSync, options: WalCheckpointerOptions) {
     this.#db = db;
     this.#options = options;
+    this.#failures = new RateLimitedLog(options.log, "wal check failed");
     if (options.intervalMs > 0) {
       db.exec(`PRAGMA journal_size_limit = ${Math.floor(options.thresholdBytes)}`);
     }
@@ -127,7 +128,7 @@ export class WalCheckpointer {
         logFrames: Number(row?.log ?? 0),
         checkpointedFrames: Number(row?.checkpointed ?? 0),
       };
-      this.#failures = 0;
+      this.#failures.recovered("wal checkpoint succeeded again");
       log.debug("wal checkpoint", { type, walBytes: size, ...result });
       this.#options.onCheckpoint?.(result);
       this.measure();
@@ -159,14 +160,7 @@ export class WalCheckpointer {
   }
 
   #fail(kind: "wal_stat" | "wal_checkpoint", error: unknown): void {
-    this.#failures++;
     this.#options.onError?.(kind, error);
-    if (this.#failures <= 5 || this.#failures % 100 === 0) {
-      this.#options.log.warn("wal check failed", {
-        kind,
-        failures: this.#failures,
-        error: errorMessage(error),
-      });
-    }
+    this.#failures.failure({ kind, error: errorMessage(error) });
   }
 }

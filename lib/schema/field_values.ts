@@ -56,7 +56,22 @@ function codePointLength(text: string): number {
   return length;
 }
 
-function isInt64(value: number | bigint): boolean {
+/**
+ * Tells whether a number is an integer within the signed 64-bit range of an `integer` column.
+ *
+ * @param value A number or bigint.
+ * @returns Whether it is integral and within −2^63 … 2^63 − 1.
+ *
+ * @example
+ * ```ts
+ * import { isInt64 } from "./field_values.ts";
+ *
+ * isInt64(9223372036854775807n); // true
+ * isInt64(9223372036854775808n); // false
+ * isInt64(1.5); // false
+ * ```
+ */
+export function isInt64(value: number | bigint): boolean {
   if (typeof value === "bigint") return value >= INT64_MIN && value <= INT64_MAX;
   return Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63;
 }

@@ -170,3 +170,16 @@ export function validateWriterSecret(secret: string): void {
   if (length < 3) throw new NameError("Secret should be at least 3 characters");
   if (length > 100) throw new NameError("Secret can be at most 100 characters");
 }
+
+/**
+ * The family `ctlstore heartbeat` writes to unless given `-family-name`. Partial LDBs carry it
+ * unless told otherwise, so their ledger latency keeps being fed by heartbeats.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_HEARTBEAT_FAMILY } from "./names.ts";
+ *
+ * console.log(DEFAULT_HEARTBEAT_FAMILY); // "ctlstore"
+ * ```
+ */
+export const DEFAULT_HEARTBEAT_FAMILY = "ctlstore";

@@ -1,13 +1,17 @@
 /**
  * The one place a thrown value becomes a sidecar response: reader errors are mapped to the
- * client error they stand for (bad names 400, unknown table 404, history gone 410 with a JSON
+ * client error they stand for (bad names 400, unknown table or a family a partial LDB does not
+ * carry 404, history gone 410 with a JSON
  * body, no change history 501, a read-your-writes wait that timed out 504, shutting down 503),
- * {@linkcode HttpError}s keep their status, and anything else is a logged 500. Bodies end in a
+ * a read that found the LDB damaged or unreadable 503, {@linkcode HttpError}s keep their
+ * status, and anything else is a logged 500. Bodies end in a
  * newline, as Go's `http.Error` writes them. Routes throw; they never build error responses.
  *
  * @module
  */
 import { errorResponse, HttpError } from "../http/mod.ts";
+import { isCorruptionError } from "../ldb/mod.ts";
+import { errorMessage } from "../log/mod.ts";
 import { ChangeHistoryGoneError, ReaderError } from "../reader/mod.ts";
 import { stringifyGoJson } from "../schema/mod.ts";
 
@@ -64,7 +68,7 @@ export function goneJson(error: ChangeHistoryGoneError): string {
 
 /**
  * The client error a reader error stands for: bad names and keys 400, unknown table 404
- * (`Table not found`), history gone 410 (JSON with `oldestSeq`), no change history 501, a
+ * (`Table not found`), a family a partial LDB does not carry 404 (saying so), history gone 410 (JSON with `oldestSeq`), no change history 501, a
  * wait that timed out 504, a closed reader 503; `undefined` for faults of the LDB (500).
  *
  * @example
@@ -80,6 +84,7 @@ export function clientError(error: unknown): HttpError | undefined {
     case "no-primary-key":
       return new HttpError(400, error.message, { cause: error });
     case "table-not-found":
+    case "family-not-carried":
       return new HttpError(404, error.message, { cause: error });
     case "history-gone":
       return new SidecarHttpError(410, error.message, {
@@ -98,6 +103,25 @@ export function clientError(error: unknown): HttpError | undefined {
 }
 
 /**
+ * The answer to a read that found the LDB damaged or unreadable ({@linkcode isCorruptionError}:
+ * malformed, not a database, an I/O error): 503 `LDB damaged or unreadable: <error>`, never a
+ * 200 with the rows read before the damage; `undefined` for other errors ({@linkcode HttpError}s
+ * keep their own answer).
+ *
+ * @example
+ * ```ts
+ * const malformed = Object.assign(new Error("database disk image is malformed"), { errcode: 11 });
+ * ldbFaultError(malformed)?.status; // 503
+ * ```
+ */
+export function ldbFaultError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError || !isCorruptionError(error)) return undefined;
+  return new HttpError(503, `LDB damaged or unreadable: ${errorMessage(error)}`, {
+    cause: error,
+  });
+}
+
+/**
  * Maps any thrown value to the sidecar's response (see the module doc); `onServerError` sees
  * the real faults (500).
  *
@@ -111,7 +135,7 @@ export function sidecarErrorResponse(
   error: unknown,
   onServerError?: (error: unknown) => void,
 ): Response {
-  const mapped = clientError(error) ?? error;
+  const mapped = clientError(error) ?? ldbFaultError(error) ?? error;
   if (!(mapped instanceof SidecarHttpError)) {
     return errorResponse(mapped, {
       trailingNewline: true,

@@ -3,18 +3,20 @@
  * over one reader, with Go-compatible JSON output and 4xx for client mistakes, plus the change
  * feed (`/changes`, `/watch`) and read-your-writes (`X-Ctlstore-Min-Seq` in, `X-Ctlstore-Seq`
  * out on every read route). It owns routing, request decoding and metrics; the reading itself
- * is the reader's, the change routes are `changes_routes.ts`, the seq headers `min_seq.ts`, and
- * errors become responses in `errors.ts`.
+ * is the reader's, the change routes are `changes_routes.ts`, the seq headers `min_seq.ts`,
+ * prefix-scan answers (streamed when large) `prefix_scan.ts`, and errors become responses in
+ * `errors.ts`. A read that finds the LDB damaged or unreadable turns `/healthcheck` and `/ping`
+ * to 503 until the sidecar restarts (a damaged LDB does not heal by itself).
  *
  * @module
  */
-import { type Handler, Router } from "../http/mod.ts";
+import { BodyReader, type Handler, HttpError, Router } from "../http/mod.ts";
+import { LdbFaultLatch } from "../ldb/mod.ts";
 import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
 import { metricsResponse } from "../metrics/mod.ts";
 import type { Reader, Row } from "../reader/mod.ts";
 import { MAX_REQUEST_BODY_BYTES, stringifyGoJson } from "../schema/mod.ts";
-import { encodeRow, encodeRows } from "./row_json.ts";
-import { BodyReader } from "./body_reader.ts";
+import { encodeRow } from "./row_json.ts";
 import {
   changesRoute,
   DEFAULT_CHANGES_MAX_WAIT_MS,
@@ -25,6 +27,12 @@ import { sidecarErrorResponse } from "./errors.ts";
 import { DEFAULT_WATCH_HEARTBEAT_MS } from "./event_stream.ts";
 import type { SidecarMetrics } from "./metrics.ts";
 import { DEFAULT_MIN_SEQ_TIMEOUT_MS, readSeq, SEQ_HEADER } from "./min_seq.ts";
+import {
+  DEFAULT_WRITE_TIMEOUT_MS,
+  prefixScanResponse,
+  type ScanReader,
+  type ScanStreams,
+} from "./prefix_scan.ts";
 import { parseKeyRequest } from "./request.ts";
 
 export { DEFAULT_CHANGES_MAX_WAIT_MS, DEFAULT_MIN_SEQ_TIMEOUT_MS, DEFAULT_WATCH_HEARTBEAT_MS };
@@ -60,6 +68,15 @@ export interface SidecarHandlerOptions {
    * streams end and `X-Ctlstore-Min-Seq` waits answer 503, so a graceful stop is quick.
    */
   signal?: AbortSignal;
+  /**
+   * Opens a reader of its own for a prefix scan too large for one 64 KiB chunk, which is then
+   * streamed from one snapshot as the client reads. Without it, such scans are buffered whole.
+   */
+  openScanReader?: () => ScanReader;
+  /** A streamed answer the client does not read for this long is aborted (default 5000 ms). */
+  writeTimeoutMs?: number;
+  /** Where streamed answers are registered, so a stopping sidecar can end them. */
+  scanStreams?: ScanStreams;
   /** Where requests are counted; `/metrics` serves its registry. */
   metrics?: SidecarMetrics;
   /** Where server faults are logged. */
@@ -111,7 +128,7 @@ function pathOf(url: string): string {
  * Creates the sidecar's request handler.
  *
  * @throws {RangeError} For a negative `maxRows`, a negative `minSeqTimeoutMs` or
- *   `changesMaxWaitMs`, or a `watchHeartbeatMs` that is not positive.
+ *   `changesMaxWaitMs`, or a `watchHeartbeatMs` or `writeTimeoutMs` that is not positive.
  * @example
  * ```ts
  * const handler = createSidecarHandler(reader, { maxRows: 1000 });
@@ -123,8 +140,19 @@ export function createSidecarHandler(
   options: SidecarHandlerOptions = {},
 ): (request: Request) => Promise<Response> {
   const log = options.logger ?? silentLogger;
-  const onServerError = (error: unknown) =>
-    log.error("request failed", { error: errorMessage(error) });
+  const faults = new LdbFaultLatch((fault) =>
+    log.error("the LDB is damaged or unreadable; /healthcheck answers 503 until a restart", {
+      error: fault.error,
+    })
+  );
+  const onServerError = (error: unknown) => {
+    if (!faults.record(error)) log.error("request failed", { error: errorMessage(error) });
+  };
+  /** Every error answer goes through here: a damaged LDB is remembered, then mapped. */
+  const failed = (error: unknown) => {
+    faults.record(error);
+    return sidecarErrorResponse(error, onServerError);
+  };
   const maxRows = options.maxRows ?? 0;
   if (!Number.isSafeInteger(maxRows) || maxRows < 0) {
     throw new RangeError(`max rows must be a non-negative integer, got ${maxRows}`);
@@ -164,7 +192,7 @@ export function createSidecarHandler(
     try {
       return await route(request, params, seq);
     } catch (error) {
-      const response = sidecarErrorResponse(error, onServerError);
+      const response = failed(error);
       response.headers.set(SEQ_HEADER, String(seq));
       return response;
     }
@@ -185,22 +213,29 @@ export function createSidecarHandler(
     return new Response(encodeRow(row) + "\n", { headers: jsonHeaders(seq) });
   });
 
+  const scanOptions = {
+    maxRows,
+    writeTimeoutMs: checkDuration(
+      "write timeout",
+      options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS,
+      true,
+    ),
+    ...(options.openScanReader ? { openScanReader: options.openScanReader } : {}),
+    ...(options.scanStreams ? { streams: options.scanStreams } : {}),
+    onAbort: (error: Error) => {
+      if (!faults.record(error)) {
+        log.warn("aborted a streamed prefix scan", { error: error.message });
+      }
+    },
+  };
   const getRowsByKeyPrefix = readRoute(async (request, params, seq) => {
     const key = parseKeyRequest(await bodies.read(request));
-    const rows: Row[] = [];
-    for (const row of reader.getRowsByKeyPrefix(params.family!, params.table!, key)) {
-      rows.push(row);
-      if (maxRows > 0 && rows.length > maxRows) {
-        return new Response(null, { status: 416, headers: { [SEQ_HEADER]: String(seq) } });
-      }
-    }
-    metrics?.rows(
-      PREFIX_ROUTE,
-      rows.length,
-      params.family!.toLowerCase(),
-      params.table!.toLowerCase(),
-    );
-    return new Response(encodeRows(rows) + "\n", { headers: jsonHeaders(seq) });
+    const { family, table } = params as { family: string; table: string };
+    return prefixScanResponse(reader, family, table, key, jsonHeaders(seq), {
+      ...scanOptions,
+      onRows: (count) =>
+        metrics?.rows(PREFIX_ROUTE, count, family.toLowerCase(), table.toLowerCase()),
+    });
   });
 
   const latency = (prefix: string) => {
@@ -209,6 +244,12 @@ export function createSidecarHandler(
     } catch (error) {
       throw new Error(`${prefix}: ${errorMessage(error)}`, { cause: error });
     }
+  };
+  const healthcheck = () => {
+    const damaged = faults.reason();
+    if (damaged) throw new HttpError(503, `healthcheck: ${damaged}`);
+    latency("healthcheck");
+    return new Response(null);
   };
 
   const router = new Router()
@@ -226,14 +267,8 @@ export function createSidecarHandler(
     )
     .add("GET", "/changes", seqRoute(changesRoute(reader, changeOptions)))
     .add("GET", "/watch", seqRoute(watchRoute(reader, changeOptions)))
-    .add("GET", "/healthcheck", () => {
-      latency("healthcheck");
-      return new Response(null);
-    })
-    .add("GET", "/ping", () => {
-      latency("healthcheck");
-      return new Response(null);
-    });
+    .add("GET", "/healthcheck", healthcheck)
+    .add("GET", "/ping", healthcheck);
   if (metrics) router.add("GET", "/metrics", () => metricsResponse(metrics.registry));
 
   /** The two read routes are matched directly (the hot path); the router does the rest. */
@@ -261,7 +296,7 @@ export function createSidecarHandler(
       try {
         response = await found.handler(request, found.params);
       } catch (error) {
-        response = sidecarErrorResponse(error, onServerError);
+        response = failed(error);
       }
     }
     metrics?.request(

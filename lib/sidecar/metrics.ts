@@ -1,13 +1,20 @@
 /**
  * The sidecar's Prometheus metrics (spec §16): requests by route and status, requests by user
- * agent, request latency, and rows returned. Label values are bounded: routes are patterns, and
+ * agent, request latency, rows returned, and the LDB's family set. Label values are bounded: routes are patterns, and
  * user agents beyond the first {@linkcode MAX_USER_AGENTS} distinct ones count as `other`.
  * Request counts are kept in plain maps and copied into the counters when scraped, which keeps
  * label hashing off the request path.
  *
  * @module
  */
-import { Counter, createRegistry, Histogram, metricName, type Registry } from "../metrics/mod.ts";
+import {
+  Counter,
+  createRegistry,
+  Gauge,
+  Histogram,
+  metricName,
+  type Registry,
+} from "../metrics/mod.ts";
 import { VERSION } from "../version.ts";
 
 /** Distinct `user-agent` label values kept before the rest count as `other`. */
@@ -87,6 +94,37 @@ export class SidecarMetrics {
       collect() {
         this.reset();
         for (const [route, count] of rowCounts) this.inc({ route }, count);
+      },
+    });
+  }
+
+  /**
+   * Exports the LDB's family set as `ctlstore_sidecar_ldb_families{families="…"} 1`, read at
+   * scrape time (`*` for a full LDB).
+   *
+   * @param read The carried families, `undefined` for every family (the reader's
+   *   `getFamilies`).
+   * @example
+   * ```ts
+   * const metrics = new SidecarMetrics("my-app");
+   * metrics.ldbFamilies(() => ["accounts", "ctlstore"]);
+   * ```
+   */
+  ldbFamilies(read: () => readonly string[] | undefined): void {
+    new Gauge({
+      name: metricName("sidecar", "ldb-families"),
+      help: "1, labelled with the families the LDB carries (comma-separated; * for every family)",
+      labelNames: ["families"],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        let families: readonly string[] | undefined;
+        try {
+          families = read();
+        } catch {
+          return; // the reader is closing; nothing to report
+        }
+        this.set({ families: families === undefined ? "*" : families.join(",") }, 1);
       },
     });
   }

@@ -17,4 +17,10 @@ export * from "./sidecar.ts";
 export * from "./handler.ts";
 export * from "./metrics.ts";
 export * from "./request.ts";
+export {
+  DEFAULT_WRITE_TIMEOUT_MS,
+  openScanReader,
+  type ScanReader,
+  ScanStreams,
+} from "./prefix_scan.ts";
 export { encodeChange } from "./change_json.ts";

@@ -1,16 +1,24 @@
 /**
- * Starting and stopping the sidecar service (spec §2.8, §13): opens a reader on the LDB, serves
- * the handler on the bind address, and drains on stop. Request handling is `handler.ts`.
+ * Starting and stopping the sidecar service (spec §2.8, §13): opens a reader on the LDB, checks
+ * the LDB's integrity (a damaged LDB is never served), serves the handler on the bind address,
+ * and drains on stop. Request handling is `handler.ts`.
  *
  * @module
  */
 import { formatListenAddress, startServer } from "../http/mod.ts";
 import type { RunningService } from "../service.ts";
 import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
-import type { Registry } from "../metrics/mod.ts";
+import { registerConnectionMetrics, type Registry } from "../metrics/mod.ts";
+import {
+  checkLdbIntegrity,
+  type IntegrityCheckMode,
+  LdbCorruptError,
+  parseIntegrityCheckMode,
+} from "../ldb/mod.ts";
 import { defaultLdbPath, Reader } from "../reader/mod.ts";
 import { createSidecarHandler } from "./handler.ts";
 import { SidecarMetrics } from "./metrics.ts";
+import { openScanReader, ScanStreams } from "./prefix_scan.ts";
 
 /** Configuration of {@linkcode startSidecar}; defaults are the original's flags (§2.8). */
 export interface SidecarConfig {
@@ -43,6 +51,24 @@ export interface SidecarConfig {
    * client that stops reading would hold a graceful shutdown forever.
    */
   shutdownTimeoutMs?: number;
+  /**
+   * Close connections with no request in flight for this many milliseconds (default 60 000,
+   * `-idle-timeout`; 0 = never). Open `/watch` streams and held long-polls are in flight.
+   */
+  idleTimeoutMs?: number;
+  /** Most open connections; more are answered 503 (default 1024, `-max-connections`; 0 = no cap). */
+  maxConnections?: number;
+  /**
+   * The start-up integrity check (`-integrity-check`): `quick` (default), `full` or `off`. A
+   * damaged LDB fails the start: it is never served.
+   */
+  integrityCheck?: string;
+  /**
+   * A streamed prefix-scan answer (one larger than 64 KiB) whose client reads nothing for this
+   * long is aborted, in milliseconds (default 5000, the original's write timeout): it holds a
+   * reader and an LDB snapshot.
+   */
+  writeTimeoutMs?: number;
   /** Where start, stop and server faults are logged (default: nowhere). */
   logger?: Logger;
   /** Registry for the metrics (default: a new `sidecar` registry with process metrics). */
@@ -69,6 +95,8 @@ export interface RunningSidecar extends RunningService, AsyncDisposable {
  * Starts a sidecar.
  *
  * @throws {LdbNotFoundError} When the LDB file does not exist (`no LDB found at <path>`).
+ * @throws {Error} When the LDB fails the integrity check (`LDB at <path> is damaged: …`; its
+ *   cause is an {@linkcode LdbCorruptError}), or the integrity check mode is unknown.
  * @throws {Error} When the address cannot be bound.
  * @example
  * ```ts
@@ -80,24 +108,34 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
   const log = config.logger ?? silentLogger;
   const path = config.ldbPath || defaultLdbPath();
   const maxRows = config.maxRows ?? 0;
+  const integrityCheck = parseIntegrityCheckMode(config.integrityCheck);
   const reader = Reader.open(path);
+  const scanStreams = new ScanStreams();
   const metrics = new SidecarMetrics(config.application ?? "", config.registry);
+  metrics.ldbFamilies(() => reader.getFamilies());
   /** Aborted when the stop begins: ends held requests and open streams. */
   const closing = new AbortController();
   let server;
   try {
+    const handler = createSidecarHandler(reader, {
+      maxRows,
+      readTimeoutMs: config.readTimeoutMs,
+      minSeqTimeoutMs: config.minSeqTimeoutMs,
+      changesMaxWaitMs: config.changesMaxWaitMs,
+      watchHeartbeatMs: config.watchHeartbeatMs,
+      signal: closing.signal,
+      openScanReader: () => openScanReader(path),
+      writeTimeoutMs: config.writeTimeoutMs,
+      scanStreams,
+      metrics,
+      logger: log,
+    });
+    // After the configuration is known to be valid, before anything is served.
+    checkBeforeServing(path, integrityCheck, log);
     server = await startServer(
       config.bindAddr || "0.0.0.0:1331",
-      createSidecarHandler(reader, {
-        maxRows,
-        readTimeoutMs: config.readTimeoutMs,
-        minSeqTimeoutMs: config.minSeqTimeoutMs,
-        changesMaxWaitMs: config.changesMaxWaitMs,
-        watchHeartbeatMs: config.watchHeartbeatMs,
-        signal: closing.signal,
-        metrics,
-        logger: log,
-      }),
+      handler,
+      { idleTimeoutMs: config.idleTimeoutMs, maxConnections: config.maxConnections },
     );
   } catch (error) {
     reader.close();
@@ -109,6 +147,7 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
     max_rows: maxRows,
   });
   const running = server;
+  registerConnectionMetrics(metrics.registry, "sidecar", () => running.connections);
   const shutdownTimeoutMs = config.shutdownTimeoutMs ?? 5000;
   const done = Promise.withResolvers<void>();
   let stopping: Promise<void> | undefined;
@@ -126,6 +165,7 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
           after_ms: shutdownTimeoutMs,
         });
       }
+      scanStreams.abortAll(new Error("the sidecar stopped"));
       reader.close();
       log.info("sidecar stopped");
       done.resolve();
@@ -143,4 +183,17 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
     registry: metrics.registry,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/** The start-up integrity check: a damaged LDB is never served. */
+function checkBeforeServing(path: string, mode: IntegrityCheckMode, log: Logger): void {
+  if (mode === "off") return;
+  const started = performance.now();
+  const report = checkLdbIntegrity(path, { full: mode === "full" });
+  if (!report.ok) {
+    const damaged = new LdbCorruptError(path, report.problems);
+    throw new Error(`${damaged.message}; not serving it`, { cause: damaged });
+  }
+  const seconds = Math.round(performance.now() - started) / 1000;
+  log.info("LDB integrity check passed", { mode, seconds });
 }

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { formatListenAddress } from "../http/mod.ts";
+import { formatListenAddress, parseListenAddress, type ServerOptions } from "../http/mod.ts";
 import type { RunningService } from "../service.ts";
 import { join, resolve } from "node:path";
-import { startExecutive } from "../executive/mod.ts";
+import { type ExecutiveLimits, startExecutive } from "../executive/mod.ts";
 import { startHeartbeat } from "../heartbeat/mod.ts";
 import { createLogger, errorMessage, type Logger } from "../log/mod.ts";
 import { startReflector } from "../reflector/mod.ts";
@@ -27,6 +27,15 @@ export interface UpConfig {
   heartbeatIntervalMs?: number;
   /** Milliseconds between ledger polls when idle (default 100). */
   pollIntervalMs?: number;
+  /**
+   * The families the LDB carries (a partial LDB, see the reflector's `families`); the heartbeat
+   * family is added unless excluded with `-ctlstore`. Absent or empty: every family.
+   */
+  families?: readonly string[];
+  /** The executive's writer rate limit and table sizes (its defaults where absent). */
+  limits?: ExecutiveLimits;
+  /** Idle timeout and connection cap of the executive and the sidecar. */
+  server?: ServerOptions;
   /** Require `Authorization: Bearer <token>` on the executive's admin routes. */
   adminToken?: string;
   /** Enable the executive's drop-table and clear-rows routes. */
@@ -115,6 +124,11 @@ function urlOf(address: { hostname: string; port: number }): string {
  */
 export async function startUp(config: UpConfig): Promise<RunningUp> {
   const paths = upPaths(config.dataDir);
+  const executiveBind = config.executiveBind ?? "127.0.0.1:3000";
+  const sidecarBind = config.sidecarBind ?? "127.0.0.1:1331";
+  // A malformed address fails before the data directory is created.
+  parseListenAddress(executiveBind);
+  parseListenAddress(sidecarBind);
   await Deno.mkdir(paths.dataDir, { recursive: true });
   const logger = (name: string): Logger =>
     createLogger(name, {
@@ -122,6 +136,7 @@ export async function startUp(config: UpConfig): Promise<RunningUp> {
       ...(config.write ? { write: config.write } : {}),
     });
   const log = logger("up");
+  const heartbeatIntervalMs = config.heartbeatIntervalMs ?? 15_000;
   const signal = config.signal;
   const started: RunningService[] = [];
   let stopping: Promise<void> | undefined;
@@ -145,7 +160,9 @@ export async function startUp(config: UpConfig): Promise<RunningUp> {
   try {
     signal?.throwIfAborted();
     const executive = await add(startExecutive({
-      bind: config.executiveBind ?? "127.0.0.1:3000",
+      bind: executiveBind,
+      ...config.limits,
+      ...config.server,
       ctldb: `sqlite:${paths.ctldb}`,
       logger: logger("executive"),
       enableDestructiveSchemaChanges: config.enableDestructiveSchemaChanges ?? false,
@@ -157,10 +174,14 @@ export async function startUp(config: UpConfig): Promise<RunningUp> {
       upstreamDsn: paths.ctldb,
       changelogPath: paths.changelog,
       pollIntervalMs: config.pollIntervalMs ?? 100,
+      // Latency stays below one heartbeat interval; unhealthy only after a few missed beats.
+      maxHealthyLatencyMs: Math.max(60_000, 4 * heartbeatIntervalMs),
+      ...(config.families ? { families: config.families } : {}),
       logger: logger("reflector"),
     }));
     const sidecar = await add(startSidecar({
-      bindAddr: config.sidecarBind ?? "127.0.0.1:1331",
+      bindAddr: sidecarBind,
+      ...config.server,
       ldbPath: paths.ldb,
       logger: logger("sidecar"),
     }));
@@ -168,7 +189,7 @@ export async function startUp(config: UpConfig): Promise<RunningUp> {
     await add(startHeartbeat({
       executiveUrl,
       writerSecret: await heartbeatSecret(paths.heartbeatSecret),
-      intervalMs: config.heartbeatIntervalMs ?? 15_000,
+      intervalMs: heartbeatIntervalMs,
       logger: logger("heartbeat"),
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
       ...(signal ? { signal } : {}),

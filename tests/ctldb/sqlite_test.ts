@@ -18,9 +18,9 @@ async function openTemp(): Promise<OpenedCtldb> {
 
 registerSharedCases("sqlite", Deno.test, openTemp);
 
-Deno.test("sqlite: opening creates the file and its parent directories in WAL mode", async () => {
+Deno.test("sqlite: opening creates the file in an existing directory, in WAL mode", async () => {
   await using dir = await tempDir();
-  const path = `${dir.path}/a/b/ctldb.db`;
+  const path = `${dir.path}/ctldb.db`;
   const ctldb = await openCtldb(`sqlite:${path}`);
   try {
     await ctldb.ensureSchema();
@@ -30,6 +30,16 @@ Deno.test("sqlite: opening creates the file and its parent directories in WAL mo
     await ctldb.close();
   }
   assert.ok((await Deno.stat(path)).isFile);
+});
+
+Deno.test("sqlite: a ctldb whose directory does not exist is refused and nothing is created", async () => {
+  await using dir = await tempDir();
+  await assert.rejects(
+    openCtldb(`sqlite:${dir.path}/a/b/ctldb.db`),
+    Deno.errors.NotFound,
+    `create ${dir.path}/a/b first`,
+  );
+  assert.deepEqual(await Array.fromAsync(Deno.readDir(dir.path)), []);
 });
 
 Deno.test("sqlite: ensureSchema creates the spec §4.2 tables with an autoincrement seq", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { openCtldb } from "../../lib/ctldb/mod.ts";
 import { startExecutive } from "../../lib/executive/mod.ts";
 import { freshMysqlDatabase, mysqlTest } from "../_helpers/mysql.ts";
-import { TcpProxy } from "./_tcp_proxy.ts";
+import { TcpProxy } from "../_helpers/tcp_proxy.ts";
 import { MYTABLE, WRITER_HEADERS } from "./_fixture.ts";
 
 function upsert(base: string, id: number) {
@@ -114,12 +114,48 @@ mysqlTest(
   },
 );
 
-Deno.test("an executive whose ctldb cannot be reached at startup fails with a clear error", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  await assert.rejects(
-    () => startExecutive({ bind: "127.0.0.1:0", ctldb: `root@tcp(127.0.0.1:${port})/ctldb` }),
-    /ctldb unavailable/,
-  );
-});
+mysqlTest(
+  "an executive started while the ctldb is unreachable answers 503 and serves once it returns",
+  async () => {
+    await using database = await freshMysqlDatabase();
+    await using proxy = TcpProxy.start({ hostname: "127.0.0.1", port: 3306 });
+    await proxy.stop();
+    const dsn = database.dsn.replace(/tcp\([^)]*\)/, `tcp(127.0.0.1:${proxy.port})`);
+    const executive = await startExecutive({ bind: "127.0.0.1:0", ctldb: dsn });
+    try {
+      const base = `http://127.0.0.1:${executive.address!.port}`;
+      const call = (method: string, path: string, body?: string) =>
+        fetch(base + path, { method, body }).then(async (r) => ({
+          status: r.status,
+          text: await r.text(),
+        }));
+      assert.equal((await call("GET", "/status")).status, 200);
+      const health = await call("GET", "/healthz");
+      assert.equal(health.status, 503);
+      assert.match(health.text, /^ctldb unavailable: /);
+      const write = await call("POST", "/families/myfamily");
+      assert.equal(write.status, 503);
+      assert.match(write.text, /^ctldb unavailable: /);
+      assert.equal((await upsert(base, 1)).status, 503);
+
+      proxy.resume();
+      let ready = await call("GET", "/healthz");
+      for (let i = 0; i < 100 && ready.status !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ready = await call("GET", "/healthz");
+      }
+      assert.equal(ready.status, 200, ready.text);
+      // The schema was created when the database came back: the whole write path works.
+      assert.equal((await call("POST", "/families/myfamily")).status, 200);
+      assert.equal((await call("POST", "/writers/mywriter", "mysecret")).status, 200);
+      assert.equal(
+        (await call("POST", "/families/myfamily/tables/mytable", JSON.stringify(MYTABLE))).status,
+        200,
+      );
+      const written = await upsert(base, 2);
+      assert.equal(written.status, 200, written.text);
+    } finally {
+      await executive.stop();
+    }
+  },
+);

@@ -254,3 +254,82 @@ Deno.test("ctlstore heartbeat exits 1 with one line when start-up fails", async 
   const lines = cli.stderr().trim().split("\n");
   assert.match(lines.at(-1)!, /^error: heartbeat start-up failed: could not make request: /);
 });
+
+Deno.test("heartbeat /healthz is 200 while writes succeed and 503 with the reason once they stop", async () => {
+  await using dir = await tempDir();
+  const executive = await startExecutive({
+    bind: "127.0.0.1:0",
+    ctldb: `sqlite:${dir.path}/ctldb.db`,
+  });
+  let stopped = false;
+  try {
+    const started = Date.now() / 1000;
+    const heartbeat = await startHeartbeat({
+      executiveUrl: `127.0.0.1:${executive.address!.port}`,
+      writerSecret: "heartbeat-secret",
+      intervalMs: 20,
+      maxSuccessAgeMs: 200,
+      metricsBind: "127.0.0.1:0",
+    });
+    const base = `http://127.0.0.1:${heartbeat.address!.port}`;
+    const healthz = async () => {
+      const response = await fetch(`${base}/healthz`);
+      return { status: response.status, text: await response.text() };
+    };
+    try {
+      await until("a write", () => heartbeat.writes >= 1);
+      const healthy = await healthz();
+      assert.equal(healthy.status, 200, healthy.text);
+      assert.match(healthy.text, /^ok: last heartbeat written \S+ ago\n$/);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      const gauge = /^ctlstore_heartbeat_last_success_timestamp_seconds\{[^}]*\} (\S+)$/m
+        .exec(metrics);
+      assert.ok(gauge, metrics);
+      const at = Number(gauge[1]);
+      assert.ok(at >= started && at <= Date.now() / 1000, `last success at ${at}`);
+
+      await executive.stop();
+      stopped = true;
+      await until("health to turn bad", async () => (await healthz()).status === 503);
+      assert.match(
+        (await healthz()).text,
+        /^last heartbeat written \S+ ago, more than 200ms: could not make request: /,
+      );
+      assert.equal(heartbeat.health().healthy, false);
+    } finally {
+      await heartbeat.stop();
+    }
+  } finally {
+    if (!stopped) await executive.stop();
+  }
+});
+
+Deno.test("a heartbeat metrics address that cannot be bound fails before anything is created", async () => {
+  await using dir = await tempDir();
+  const dsn = `sqlite:${dir.path}/ctldb.db`;
+  const executive = await startExecutive({ bind: "127.0.0.1:0", ctldb: dsn });
+  using busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const config = {
+      executiveUrl: `127.0.0.1:${executive.address!.port}`,
+      writerSecret: "heartbeat-secret",
+    };
+    await assert.rejects(
+      startHeartbeat({ ...config, metricsBind: "localhost" }),
+      /invalid listen address 'localhost': expected host:port/,
+    );
+    await assert.rejects(
+      startHeartbeat({ ...config, metricsBind: `127.0.0.1:${(busy.addr as Deno.NetAddr).port}` }),
+      /listen on 127\.0\.0\.1:\d+/,
+    );
+    const ctldb = await openCtldb(dsn);
+    try {
+      assert.deepEqual(await ctldb.query("SELECT writer FROM mutators"), []);
+      assert.deepEqual(await ctldb.query("SELECT name FROM families"), []);
+    } finally {
+      await ctldb.close();
+    }
+  } finally {
+    await executive.stop();
+  }
+});

@@ -1,8 +1,10 @@
 /**
- * A synthetic ledger for the crash test and the reflector benchmark: two family tables, single
- * upserts and deletes and `--- BEGIN`/`--- COMMIT` brackets of 2–8 statements, generated with
- * `lib/schema` from a seeded PRNG, plus the final table contents, loaded straight into a ctldb
- * (ledger rows and matching family tables).
+ * A synthetic ledger for the crash test and the reflector benchmark: two families (`fam`, `oth`)
+ * of two tables each, single upserts and deletes and `--- BEGIN`/`--- COMMIT` brackets of 2–8
+ * statements of one family (as the executive writes them), generated with `lib/schema` from a
+ * seeded PRNG, plus the final table contents, loaded straight into a ctldb (ledger rows and
+ * matching family tables). Each family gets about half of the statements, so a partial
+ * reflector of one family skips about half of the ledger.
  *
  * @module
  */
@@ -19,28 +21,47 @@ import {
 
 interface TableSpec {
   name: string;
+  family: string;
+  /** `alpha`: integer key, text and decimal; `beta`: text and integer key, bytes. */
+  shape: "alpha" | "beta";
   fields: FieldDef[];
   keys: string[];
 }
 
-/** The family tables of the synthetic ledger. */
+function tableSpec(family: string, table: string, shape: "alpha" | "beta"): TableSpec {
+  const name = `${family}___${table}`;
+  return shape === "alpha"
+    ? {
+      name,
+      family,
+      shape,
+      fields: [{ name: "id", type: "integer" }, { name: "name", type: "string" }, {
+        name: "score",
+        type: "decimal",
+      }],
+      keys: ["id"],
+    }
+    : {
+      name,
+      family,
+      shape,
+      fields: [{ name: "tag", type: "string" }, { name: "id", type: "integer" }, {
+        name: "data",
+        type: "bytestring",
+      }],
+      keys: ["tag", "id"],
+    };
+}
+
+/** The families of the synthetic ledger. */
+export const FAMILIES = ["fam", "oth"] as const;
+
+/** The family tables of the synthetic ledger: an alpha and a beta table per family. */
 export const TABLES: TableSpec[] = [
-  {
-    name: "fam___alpha",
-    fields: [{ name: "id", type: "integer" }, { name: "name", type: "string" }, {
-      name: "score",
-      type: "decimal",
-    }],
-    keys: ["id"],
-  },
-  {
-    name: "fam___beta",
-    fields: [{ name: "tag", type: "string" }, { name: "id", type: "integer" }, {
-      name: "data",
-      type: "bytestring",
-    }],
-    keys: ["tag", "id"],
-  },
+  tableSpec("fam", "alpha", "alpha"),
+  tableSpec("fam", "beta", "beta"),
+  tableSpec("oth", "gamma", "alpha"),
+  tableSpec("oth", "delta", "beta"),
 ];
 
 /** A generated ledger. */
@@ -102,12 +123,13 @@ export function generateLedger(count: number, seed: number): SyntheticLedger {
   const finalRows = new Map(TABLES.map((t) => [t.name, new Map<string, SqlValue[]>()]));
   const upserts: SyntheticLedger["upserts"] = [];
   const keySpace = Math.max(100, Math.floor(count / 3));
-  /** Appends one change at `tx` (`undefined`: a lone statement). */
-  const change = (tx?: number) => {
-    const table = TABLES[random() < 0.6 ? 0 : 1]!;
+  const pickFamily = () => FAMILIES[random() < 0.5 ? 0 : 1]!;
+  /** Appends one change of `family` at `tx` (`undefined`: a lone statement). */
+  const change = (family: string, tx?: number) => {
+    const table = TABLES.filter((t) => t.family === family)[random() < 0.6 ? 0 : 1]!;
     const rows = finalRows.get(table.name)!;
     const n = Math.floor(random() * keySpace);
-    const key: SqlValue[] = table.name === "fam___alpha" ? [n] : [`tag-${n % 50}`, n];
+    const key: SqlValue[] = table.shape === "alpha" ? [n] : [`tag-${n % 50}`, n];
     const keyText = JSON.stringify(key);
     const seq = statements.length + 1;
     const entry = {
@@ -121,7 +143,7 @@ export function generateLedger(count: number, seed: number): SyntheticLedger {
       statements.push(deleteRowSql(table.name, table.keys, key));
       return;
     }
-    const values: SqlValue[] = table.name === "fam___alpha"
+    const values: SqlValue[] = table.shape === "alpha"
       ? [n, `name ${n} it's <${Math.floor(random() * 1000)}>`, n + 0.25]
       : [`tag-${n % 50}`, n, new Uint8Array([n & 255, (n >> 8) & 255, 7])];
     rows.set(keyText, values);
@@ -133,14 +155,15 @@ export function generateLedger(count: number, seed: number): SyntheticLedger {
     if (random() < 0.3) {
       const size = 2 + Math.floor(random() * 7);
       const tx = statements.push(LEDGER_BEGIN);
+      const family = pickFamily();
       for (let i = 0; i < size; i++) {
         insideBracket.add(statements.length);
-        change(tx);
+        change(family, tx);
       }
       insideBracket.add(statements.length);
       statements.push(LEDGER_COMMIT);
     } else {
-      change();
+      change(pickFamily());
     }
   }
   return { statements, insideBracket, finalRows, upserts, history };

@@ -1,5 +1,10 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-import { Backoff, jitteredInterval, sleep } from "../../lib/reflector/backoff.ts";
+import {
+  Backoff,
+  jitteredInterval,
+  sleep,
+  sleepUntilReachable,
+} from "../../lib/reflector/backoff.ts";
 
 Deno.test("backoff doubles from its first delay up to its cap and starts over after a reset", () => {
   const backoff = new Backoff(100, 1000);
@@ -38,4 +43,41 @@ Deno.test("sleep ends early, without throwing, when its signal aborts", async ()
   controller.abort();
   assertEquals(await settledAtOnce(slept), true, "the abort ended the sleep");
   assertEquals(await settledAtOnce(sleep(60_000, controller.signal)), true, "already aborted");
+});
+
+/** A probe that fails `failures` times, then answers; counts its calls. */
+function probeAnsweringAfter(failures: number) {
+  const probe = () => {
+    probe.calls++;
+    return probe.calls > failures ? Promise.resolve() : Promise.reject(new Error("refused"));
+  };
+  probe.calls = 0;
+  return probe;
+}
+
+Deno.test("a backoff wait ends at the first probe that answers after the upstream was down", async () => {
+  const afterFailedProbes = probeAnsweringAfter(2);
+  assertEquals(await sleepUntilReachable(60_000, 5, afterFailedProbes, false), true);
+  assertEquals(afterFailedProbes.calls, 3);
+  const afterUnreachableRead = probeAnsweringAfter(0);
+  assertEquals(await sleepUntilReachable(60_000, 5, afterUnreachableRead, true), true);
+  assertEquals(afterUnreachableRead.calls, 1);
+});
+
+Deno.test("a reachable upstream whose reads fail does not cut the backoff short", async () => {
+  const alwaysAnswers = probeAnsweringAfter(0);
+  assertEquals(await sleepUntilReachable(100, 10, alwaysAnswers, false), false);
+  ok(alwaysAnswers.calls >= 1, "it was probed");
+  const noProbes = probeAnsweringAfter(0);
+  assertEquals(await sleepUntilReachable(20, 0, noProbes, true), false);
+  assertEquals(noProbes.calls, 0, "interval 0: a plain sleep");
+});
+
+Deno.test("a backoff wait ends when its signal aborts, even during a probe that hangs", async () => {
+  const controller = new AbortController();
+  const hanging = () => {
+    controller.abort();
+    return new Promise<void>(() => {});
+  };
+  assertEquals(await sleepUntilReachable(60_000, 5, hanging, true, controller.signal), false);
 });

@@ -165,6 +165,20 @@ Deno.test("read routes answer client mistakes with 4xx and the reason", async ()
       400,
       "decode body: Key[0].Binary is not valid base64\n",
     ],
+    [
+      "integer key above int64",
+      "/get-row-by-key/fam/users",
+      '{"key":[{"value":9223372036854775808}]}',
+      400,
+      "key part 9223372036854775808 is outside the range of a 64-bit integer\n",
+    ],
+    [
+      "integer prefix below int64",
+      "/get-rows-by-key-prefix/fam/users",
+      '{"key":[{"value":-9223372036854775809}]}',
+      400,
+      "key part -9223372036854775809 is outside the range of a 64-bit integer\n",
+    ],
   ];
   for (const [name, path, body, status, text] of cases) {
     const response = await sidecar.post(path, body);

@@ -24,7 +24,7 @@ export class TcpProxy implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * await using proxy = await TcpProxy.start({ hostname: "127.0.0.1", port: 3306 });
+   * await using proxy = TcpProxy.start({ hostname: "127.0.0.1", port: 3306 });
    * ```
    */
   static start(target: Deno.ConnectOptions): TcpProxy {

@@ -1,0 +1,75 @@
+/**
+ * The files an LDB is made of on disk — the database and the companions SQLite keeps beside it
+ * in WAL mode (`-wal`, `-shm`) — and moving a damaged LDB aside, companions included, so it
+ * can be inspected while a fresh one takes its place. Deciding that an LDB is damaged is
+ * `integrity.ts`.
+ *
+ * @module
+ */
+import { rename } from "node:fs/promises";
+
+/**
+ * The suffixes of the files SQLite keeps beside an LDB in WAL mode.
+ *
+ * @example
+ * ```ts
+ * import { LDB_COMPANION_SUFFIXES } from "./files.ts";
+ *
+ * LDB_COMPANION_SUFFIXES.map((suffix) => `/tmp/ldb.db${suffix}`); // ["/tmp/ldb.db-wal", "/tmp/ldb.db-shm"]
+ * ```
+ */
+export const LDB_COMPANION_SUFFIXES = ["-wal", "-shm"] as const;
+
+/**
+ * The paths of an LDB's files: the database first, then its companions.
+ *
+ * @param path The LDB file.
+ * @returns `[path, path-wal, path-shm]`.
+ *
+ * @example
+ * ```ts
+ * import { ldbFilePaths } from "./files.ts";
+ *
+ * ldbFilePaths("/tmp/ldb.db"); // ["/tmp/ldb.db", "/tmp/ldb.db-wal", "/tmp/ldb.db-shm"]
+ * ```
+ */
+export function ldbFilePaths(path: string): string[] {
+  return [path, ...LDB_COMPANION_SUFFIXES.map((suffix) => path + suffix)];
+}
+
+/** `2026-12-06T00:24:02.123Z` as `20261206T002402.123Z`: sortable, no `:` in file names. */
+function stamp(at: Date): string {
+  return at.toISOString().replace(/[-:]/g, "");
+}
+
+/**
+ * Moves an LDB and its companions aside, to `<path>.corrupt-<UTC time>` (and `…-wal`,
+ * `…-shm`, so SQLite opens the moved copy with its WAL). Missing companions are skipped. The
+ * database moves first: once it is gone, the next start bootstraps, and the companions left
+ * behind by a crash in between are removed by bootstrap as stale.
+ *
+ * @param path The LDB file; it must exist.
+ * @param at The time in the new name (default now).
+ * @returns The new path of the database file.
+ * @throws {Error} When the database file cannot be renamed.
+ *
+ * @example Keep a damaged LDB for inspection
+ * ```ts
+ * import { moveLdbAside } from "./mod.ts";
+ *
+ * const kept = await moveLdbAside("/var/spool/ctlstore/ldb.db");
+ * console.log(kept); // /var/spool/ctlstore/ldb.db.corrupt-20261206T002402.123Z
+ * ```
+ */
+export async function moveLdbAside(path: string, at: Date = new Date()): Promise<string> {
+  const aside = `${path}.corrupt-${stamp(at)}`;
+  await rename(path, aside);
+  for (const suffix of LDB_COMPANION_SUFFIXES) {
+    try {
+      await rename(path + suffix, aside + suffix);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "ENOENT") throw error;
+    }
+  }
+  return aside;
+}
