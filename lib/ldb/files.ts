@@ -73,3 +73,24 @@ export async function moveLdbAside(path: string, at: Date = new Date()): Promise
   }
   return aside;
 }
+
+/**
+ * Whether something exists at `path` (a link counts as itself, not as its target).
+ *
+ * @throws {Deno.errors.PermissionDenied} And any error other than "not found".
+ * @example
+ * ```ts
+ * import { pathExists } from "./files.ts";
+ *
+ * if (await pathExists("/var/spool/ctlstore/ldb.db")) console.log("an LDB is there");
+ * ```
+ */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}

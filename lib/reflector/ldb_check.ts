@@ -14,6 +14,7 @@ import {
   type IntegrityReport,
   LdbCorruptError,
   moveLdbAside,
+  pathExists,
 } from "../ldb/mod.ts";
 import type { Logger } from "../log/mod.ts";
 
@@ -29,20 +30,10 @@ export interface LdbCheckOptions {
   log: Logger;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
 /** Runs the check, logging how long it took when it passes; `undefined` when off or absent. */
 async function check(options: LdbCheckOptions): Promise<IntegrityReport | undefined> {
   const { ldbPath, mode, log } = options;
-  if (mode === "off" || !(await exists(ldbPath))) return undefined;
+  if (mode === "off" || !(await pathExists(ldbPath))) return undefined;
   const started = performance.now();
   const report = checkLdbIntegrity(ldbPath, { full: mode === "full" });
   const seconds = Math.round(performance.now() - started) / 1000;

@@ -11,7 +11,7 @@
  * @module
  */
 import { formatListenAddress, type RunningServer } from "../http/mod.ts";
-import { ldbFilePaths, openLdbForWrite } from "../ldb/mod.ts";
+import { ldbFilePaths, openLdbForWrite, pathExists } from "../ldb/mod.ts";
 import { errorMessage, type Logger, redactDsn, silentLogger } from "../log/mod.ts";
 import { createRegistry, type Registry } from "../metrics/mod.ts";
 import { VERSION } from "../version.ts";
@@ -140,7 +140,7 @@ async function openAndRun(
   source: LedgerSource,
   server: RunningServer | undefined,
 ): Promise<Reflector> {
-  const created = !(await exists(resolved.ldbPath));
+  const created = !(await pathExists(resolved.ldbPath));
   const db = openLdbForWrite(resolved.ldbPath, { busyTimeoutMs: resolved.busyTimeoutMs });
   let changelog: ChangelogFile | undefined;
   try {
@@ -170,16 +170,6 @@ async function openAndRun(
     }
     // An LDB this start created would make the next start skip bootstrap: remove it.
     if (created) await removeLdbFiles(resolved.ldbPath, log);
-    throw error;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
     throw error;
   }
 }

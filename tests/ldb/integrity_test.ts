@@ -9,20 +9,11 @@ import {
   moveLdbAside,
   openLdbForWrite,
   parseIntegrityCheckMode,
+  pathExists,
 } from "../../lib/ldb/mod.ts";
 import { ReaderError } from "../../lib/reader/mod.ts";
 import { BIG_LDB_TABLE, damageLdbPage, writeBigLdb } from "../_helpers/damaged_ldb.ts";
 import { tempDir } from "../_helpers/temp.ts";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 Deno.test("checkLdbIntegrity passes a valid LDB, quick and full", async () => {
   await using dir = await tempDir();
@@ -143,8 +134,8 @@ Deno.test("moveLdbAside moves the LDB and its WAL files to one timestamped name"
     assert.equal(aside, `${path}.corrupt-20261206T002402.123Z`);
     const moved = ldbFilePaths(aside);
     for (const [i, from] of ldbFilePaths(path).entries()) {
-      assert.equal(await exists(from), false, from);
-      assert.equal(await exists(moved[i]!), true, moved[i]);
+      assert.equal(await pathExists(from), false, from);
+      assert.equal(await pathExists(moved[i]!), true, moved[i]);
     }
   } finally {
     db.close();
@@ -157,7 +148,7 @@ Deno.test("moveLdbAside skips companions that do not exist", async () => {
   await Deno.writeTextFile(path, "x");
   const aside = await moveLdbAside(path);
   assert.equal(await Deno.readTextFile(aside), "x");
-  assert.equal(await exists(`${aside}-wal`), false);
+  assert.equal(await pathExists(`${aside}-wal`), false);
 });
 
 Deno.test("LdbFaultLatch latches the first corruption error and ignores other errors", () => {
