@@ -1,42 +1,154 @@
 /**
- * Executive throughput against MariaDB/MySQL, in one run on one fresh database:
- * - single-mutation requests per second with 8 concurrent writers,
+ * Executive throughput, on MariaDB/MySQL and on PostgreSQL, each in one run on one fresh
+ * database:
+ * - single-mutation requests per second with 8 concurrent writers, and their p99 latency,
  * - rows per second with 100-mutation requests from 8 concurrent writers,
- * - the raw rate of the same transaction shape (ledger lock + REPLACE + ledger INSERT), issued
- *   directly with mysql2 by 8 concurrent connections: the ceiling the executive works under.
+ * - the raw rate of the same transaction shape (ledger lock + upsert + ledger insert), one
+ *   transaction per request issued directly with the database's driver by 8 concurrent
+ *   connections, and its p99 latency: what an executive doing one transaction per request could
+ *   at best reach.
  *
  * The executive runs as a separate `ctlstore executive` process (its own event loop, as in
- * production). Server: `CTLSTORE_TEST_MYSQL_DSN` (default `root@tcp(127.0.0.1:3306)/`).
+ * production). Servers: `CTLSTORE_TEST_MYSQL_DSN` (default `root@tcp(127.0.0.1:3306)/`) and
+ * `CTLSTORE_TEST_POSTGRES_DSN` (default `postgres://postgres@127.0.0.1:5432/postgres`); a
+ * server that does not answer is reported as skipped. The raw baselines are the one
+ * place outside `lib/ctldb` that speaks to a database driver directly: that is what they measure.
  *
  * @module
  */
 // deno-lint-ignore-file no-console
 import mysql from "mysql2/promise";
+import pg from "pg";
 import { MYSQL_SESSION_SQL, type MysqlDsn, mysqlPoolOptions, parseDsn } from "../lib/ctldb/mod.ts";
-import { median } from "./_stats.ts";
+import { errorMessage } from "../lib/log/mod.ts";
+import { median, percentile } from "./_stats.ts";
 
-const SERVER_DSN = Deno.env.get("CTLSTORE_TEST_MYSQL_DSN") ?? "root@tcp(127.0.0.1:3306)/";
+const MYSQL_SERVER = Deno.env.get("CTLSTORE_TEST_MYSQL_DSN") ?? "root@tcp(127.0.0.1:3306)/";
+const POSTGRES_SERVER = Deno.env.get("CTLSTORE_TEST_POSTGRES_DSN") ??
+  "postgres://postgres@127.0.0.1:5432/postgres";
 const WRITERS = 8;
 const PHASE_MS = 2000;
 const ROUNDS = 5;
 const ROOT = new URL("../", import.meta.url).pathname;
 
-function server(): MysqlDsn {
-  const dsn = parseDsn(SERVER_DSN);
+/** A fresh database on one server, with raw connections for the baseline. */
+interface BenchDatabase {
+  /** The executive's `-ctldb` DSN. */
+  dsn: string;
+  /** Opens `WRITERS` raw connections; `step(w, id)` runs one baseline transaction on the w-th. */
+  connectRaw(): Promise<RawClient>;
+  drop(): Promise<void>;
+}
+
+interface RawClient {
+  step(writer: number, id: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Target {
+  name: string;
+  open(database: string): Promise<BenchDatabase>;
+}
+
+const statementFor = (id: number) =>
+  `REPLACE INTO bench___rows ("id","name") VALUES(${id},'name${id}')`;
+
+function mysqlServer(): MysqlDsn {
+  const dsn = parseDsn(MYSQL_SERVER);
   if (dsn.kind !== "mysql") throw new TypeError("CTLSTORE_TEST_MYSQL_DSN must name a MySQL server");
   return dsn;
 }
 
-function databaseDsn(database: string): string {
-  return SERVER_DSN.replace(/\/[^/]*$/, `/${database}`);
-}
-
-async function connect(database?: string): Promise<mysql.Connection> {
-  const { connectionLimit: _, ...settings } = mysqlPoolOptions(server());
+async function mysqlConnect(database?: string): Promise<mysql.Connection> {
+  const { connectionLimit: _, ...settings } = mysqlPoolOptions(mysqlServer());
   if (database) settings.database = database;
   else delete settings.database;
   return await mysql.createConnection(settings);
 }
+
+const MYSQL: Target = {
+  name: "MySQL",
+  async open(database) {
+    const admin = await mysqlConnect();
+    await admin.query(
+      `CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+    return {
+      dsn: MYSQL_SERVER.replace(/\/[^/]*$/, `/${database}`),
+      async connectRaw() {
+        const connections = await Promise.all(
+          Array.from({ length: WRITERS }, async () => {
+            const connection = await mysqlConnect(database);
+            await connection.query(MYSQL_SESSION_SQL);
+            return connection;
+          }),
+        );
+        return {
+          async step(w, id) {
+            const connection = connections[w]!;
+            const statement = statementFor(id);
+            await connection.query("BEGIN");
+            await connection.query("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'");
+            await connection.query(statement);
+            await connection.execute("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", [
+              statement,
+            ]);
+            await connection.query("COMMIT");
+          },
+          close: async () => void await Promise.all(connections.map((c) => c.end())),
+        };
+      },
+      async drop() {
+        await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+        await admin.end();
+      },
+    };
+  },
+};
+
+const POSTGRES: Target = {
+  name: "PostgreSQL",
+  async open(database) {
+    const admin = new pg.Client({ connectionString: POSTGRES_SERVER });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${database}"`);
+    const url = new URL(POSTGRES_SERVER);
+    url.pathname = `/${database}`;
+    return {
+      dsn: url.href,
+      async connectRaw() {
+        const clients: pg.Client[] = await Promise.all(
+          Array.from({ length: WRITERS }, async () => {
+            const client = new pg.Client({ connectionString: url.href });
+            await client.connect();
+            return client;
+          }),
+        );
+        return {
+          async step(w, id) {
+            const client = clients[w]!;
+            await client.query("BEGIN");
+            await client.query("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'");
+            await client.query(
+              `INSERT INTO bench___rows ("id","name") VALUES(${id},'name${id}') ` +
+                `ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"`,
+            );
+            await client.query(
+              "INSERT INTO ctlstore_dml_ledger (statement) VALUES($1) RETURNING seq",
+              [statementFor(id)],
+            );
+            await client.query("COMMIT");
+          },
+          close: async () => void await Promise.all(clients.map((c) => c.end())),
+        };
+      },
+      async drop() {
+        await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+        await admin.end();
+      },
+    };
+  },
+};
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -62,7 +174,7 @@ async function startExecutiveProcess(dsn: string, port: number): Promise<Deno.Ch
     cwd: ROOT,
     stdin: "null",
     stdout: "null",
-    stderr: "null",
+    stderr: "inherit",
   }).spawn();
   for (let i = 0; i < 200; i++) {
     try {
@@ -79,14 +191,23 @@ async function startExecutiveProcess(dsn: string, port: number): Promise<Deno.Ch
   throw new Error("the executive did not start");
 }
 
-/** Runs `step` in `workers` parallel loops for PHASE_MS; returns completed steps per second. */
-async function rate(workers: number, step: (worker: number) => Promise<void>) {
+/**
+ * Runs `step` in `workers` parallel loops for PHASE_MS; returns completed steps per second and
+ * adds each step's latency (ms) to `latencies`.
+ */
+async function rate(
+  workers: number,
+  latencies: number[],
+  step: (worker: number) => Promise<void>,
+): Promise<number> {
   const deadline = performance.now() + PHASE_MS;
   const start = performance.now();
   let done = 0;
   await Promise.all(Array.from({ length: workers }, async (_, worker) => {
     while (performance.now() < deadline) {
+      const began = performance.now();
       await step(worker);
+      latencies.push(performance.now() - began);
       done++;
     }
   }));
@@ -99,18 +220,23 @@ async function post(url: string, body: string, headers: Record<string, string> =
   if (!response.ok) throw new Error(`${url}: ${response.status} ${text}`);
 }
 
-/** Prints executive and raw transaction rates as markdown table rows. */
-export async function runExecutiveBench(): Promise<void> {
+const p99 = (latencies: number[]) => percentile(latencies.sort((a, b) => a - b), 99);
+
+/** Measures one target; prints its markdown table rows. */
+async function benchTarget(target: Target): Promise<void> {
   const database = `ctlstore_bench_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const admin = await connect();
-  await admin.query(
-    `CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-  );
+  let db: BenchDatabase;
+  try {
+    db = await target.open(database);
+  } catch (error) {
+    console.log(`| ${target.name}: skipped, no database (${errorMessage(error)}) | | |`);
+    return;
+  }
   const port = freePort();
   let executive: Deno.ChildProcess | undefined;
-  const raw: mysql.Connection[] = [];
+  let raw: RawClient | undefined;
   try {
-    executive = await startExecutiveProcess(databaseDsn(database), port);
+    executive = await startExecutiveProcess(db.dsn, port);
     const base = `http://127.0.0.1:${port}`;
     await post(`${base}/families/bench`, "");
     const table = { fields: [["id", "integer"], ["name", "string"]], keyFields: ["id"] };
@@ -121,33 +247,20 @@ export async function runExecutiveBench(): Promise<void> {
       "ctlstore-secret": `secret${w}`,
     });
     const mutation = (id: number) => ({ table: "rows", values: { id, name: `name${id}` } });
+    raw = await db.connectRaw();
+    const rawClient = raw;
 
-    for (let w = 0; w < WRITERS; w++) {
-      const connection = await connect(database);
-      await connection.query(MYSQL_SESSION_SQL);
-      raw.push(connection);
-    }
     let nextId = 0;
+    const singleLatencies: number[] = [];
+    const rawLatencies: number[] = [];
     const singleRound = () =>
-      rate(WRITERS, (w) =>
+      rate(WRITERS, singleLatencies, (w) =>
         post(
           `${base}/families/bench/mutations`,
           JSON.stringify({ mutations: [mutation(nextId++)] }),
           headers(w),
         ));
-    const rawRound = () =>
-      rate(WRITERS, async (w) => {
-        const connection = raw[w]!;
-        const id = nextId++;
-        const statement = `REPLACE INTO bench___rows ("id","name") VALUES(${id},'name${id}')`;
-        await connection.query("BEGIN");
-        await connection.query("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'");
-        await connection.query(statement);
-        await connection.execute("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", [
-          statement,
-        ]);
-        await connection.query("COMMIT");
-      });
+    const rawRound = () => rate(WRITERS, rawLatencies, (w) => rawClient.step(w, nextId++));
     // Alternate the two so background load on the machine hits both alike; report medians.
     const singles: number[] = [];
     const raws: number[] = [];
@@ -157,30 +270,42 @@ export async function runExecutiveBench(): Promise<void> {
     }
     const single = median(singles);
     const rawRate = median(raws);
-    const batches = await rate(WRITERS, (w) => {
+    const batches = await rate(WRITERS, [], (w) => {
       const mutations = Array.from({ length: 100 }, () => mutation(nextId++));
       return post(`${base}/families/bench/mutations`, JSON.stringify({ mutations }), headers(w));
     });
 
-    console.log("| executive (MySQL) | value |");
-    console.log("|---|---|");
-    console.log(`| single-mutation requests/s, ${WRITERS} writers | ${single.toFixed(0)} |`);
+    const name = target.name;
     console.log(
-      `| rows/s, 100-mutation requests, ${WRITERS} writers | ${(batches * 100).toFixed(0)} |`,
+      `| ${name}: single-mutation requests/s, ${WRITERS} writers | ${single.toFixed(0)} | ` +
+        `${p99(singleLatencies).toFixed(1)} ms |`,
     );
     console.log(
-      `| raw lock+REPLACE+ledger tx/s, ${WRITERS} mysql2 connections | ${rawRate.toFixed(0)} |`,
+      `| ${name}: raw one-transaction-per-request tx/s, ${WRITERS} connections | ` +
+        `${rawRate.toFixed(0)} | ${p99(rawLatencies).toFixed(1)} ms |`,
     );
-    console.log(`| single-mutation requests / raw tx | ${(single / rawRate).toFixed(2)}x |`);
+    console.log(
+      `| ${name}: single-mutation requests / raw tx | ${(single / rawRate).toFixed(2)}x | |`,
+    );
+    console.log(
+      `| ${name}: rows/s, 100-mutation requests, ${WRITERS} writers | ` +
+        `${(batches * 100).toFixed(0)} | |`,
+    );
   } finally {
-    await Promise.all(raw.map((c) => c.end()));
+    await raw?.close();
     if (executive) {
       executive.kill("SIGTERM");
       await executive.status;
     }
-    await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
-    await admin.end();
+    await db.drop();
   }
+}
+
+/** Prints executive and raw transaction rates, per system of record, as markdown table rows. */
+export async function runExecutiveBench(): Promise<void> {
+  console.log("| executive | value | p99 latency |");
+  console.log("|---|---|---|");
+  for (const target of [MYSQL, POSTGRES]) await benchTarget(target);
 }
 
 if (import.meta.main) await runExecutiveBench();

@@ -4,11 +4,13 @@
  * operation underneath it in the same run. Needs MariaDB (`CTLSTORE_TEST_MYSQL_DSN`, default
  * `root@tcp(127.0.0.1:3306)/`) for the executive and reflector benchmarks.
  *
- * Run one: `deno task bench reader` (names: reader, sidecar, executive, reflector, changes).
+ * Run one: `deno task bench reader` (names: reader, sidecar, executive, reflector, changes,
+ * console).
  *
  * @module
  */
 import { runChangeFeedBench } from "./change_feed_bench.ts";
+import { runConsoleBench } from "./console_bench.ts";
 import { runExecutiveBench } from "./executive_bench.ts";
 import { runReaderBench } from "./reader_bench.ts";
 import { runReflectorBench } from "./reflector_bench.ts";
@@ -20,6 +22,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   executive: runExecutiveBench,
   reflector: runReflectorBench,
   changes: runChangeFeedBench,
+  console: runConsoleBench,
 };
 
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);

@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  DEFAULT_EXECUTIVE_ADDRESS,
   ExecutiveClient,
   ExecutiveError,
   ExecutiveUnreachableError,
@@ -21,7 +22,7 @@ export const EXECUTIVE_FLAGS = {
     type: "string",
     short: "e",
     help: "executive address; http:// is prepended unless it starts with http:// or https://",
-    default: "ctlstore-executive.segment.local",
+    default: DEFAULT_EXECUTIVE_ADDRESS,
   },
   "admin-token": {
     type: "string",

@@ -2,19 +2,20 @@
  * The flags `ctlstore reflector` and `ctlstore multi-reflector` share (spec §2.5), including the
  * original's typos (`max-healty-latency`, `unhealth-attribute-value`) and the ECS-only flags,
  * which are accepted and do nothing, and their translation into a reflector configuration.
+ * Defaults and checks are the configuration's (`REFLECTOR_DEFAULTS`, `resolveReflectorConfig`):
+ * this file only says which flag sets which setting.
  *
  * @module
  */
 import { type FlagSpecs, type FlagValues, formatGoDuration } from "../lib/flags/mod.ts";
-import { DEFAULT_INTEGRITY_CHECK } from "../lib/ldb/mod.ts";
 import type { Logger } from "../lib/log/mod.ts";
 import {
-  DEFAULT_CHANGE_HISTORY_SIZE,
+  REFLECTOR_DEFAULTS,
   type ReflectorConfig,
   WAL_CHECKPOINT_TYPES,
 } from "../lib/reflector/mod.ts";
-import { CliError } from "./_command.ts";
 import { DOGSTATSD_FLAGS } from "./_dogstatsd.ts";
+import { type FlagNames, type SettingFlags, settingsFromFlags } from "./_settings.ts";
 
 const ECS_NO_OP = "accepted for compatibility; ECS instance attributes are not set (no-op)";
 
@@ -25,12 +26,16 @@ export const REFLECTOR_FLAGS = {
     type: "string",
     help: "changelog file path; the changelog is on when this is set and -changelog-size > 0",
   },
-  "changelog-size": { type: "int", help: "changelog rotation size in bytes", default: "1048576" },
+  "changelog-size": {
+    type: "int",
+    help: "changelog rotation size in bytes",
+    default: String(REFLECTOR_DEFAULTS.changelogSize),
+  },
   "change-history-size": {
     type: "int",
     help: "entries kept in the LDB's change history, read by /changes, /watch and the reader's " +
       "getChanges and watch (0: no history, and an existing one is removed)",
-    default: String(DEFAULT_CHANGE_HISTORY_SIZE),
+    default: String(REFLECTOR_DEFAULTS.changeHistorySize),
   },
   families: {
     type: "list",
@@ -40,18 +45,19 @@ export const REFLECTOR_FLAGS = {
   },
   "upstream-driver": {
     type: "string",
-    help: "ctldb driver: mysql, or sqlite3 for an embedded SQLite ctldb",
+    help: "ctldb driver: mysql, postgres, or sqlite3 for an embedded SQLite ctldb",
     required: true,
   },
   "upstream-dsn": {
     type: "string",
-    help: "ctldb DSN (mysql: user:pass@tcp(host:port)/db; sqlite3: path of the ctldb file)",
+    help: "ctldb DSN (mysql: user:pass@tcp(host:port)/db; postgres: " +
+      "postgres://user:pass@host:port/db; sqlite3: path of the ctldb file)",
     required: true,
   },
   "upstream-ledger-table": {
     type: "string",
     help: "ledger table name",
-    default: "ctlstore_dml_ledger",
+    default: REFLECTOR_DEFAULTS.upstreamLedgerTable,
   },
   "bootstrap-url": {
     type: "string",
@@ -73,25 +79,29 @@ export const REFLECTOR_FLAGS = {
     help: "start-up check of an existing LDB: quick (PRAGMA quick_check), full " +
       "(PRAGMA integrity_check, slower) or off. A damaged LDB is moved aside to " +
       "<ldb>.corrupt-<time> and rebuilt from -bootstrap-url; without one the start fails",
-    default: DEFAULT_INTEGRITY_CHECK,
+    default: REFLECTOR_DEFAULTS.integrityCheck,
   },
   "poll-interval": {
     type: "duration",
     help: "sleep between ledger polls when idle",
-    default: "1s",
+    default: formatGoDuration(REFLECTOR_DEFAULTS.pollIntervalMs),
     required: true,
   },
   "poll-jitter-coefficient": {
     type: "float",
     help: "jitter of the poll interval, ± this fraction",
-    default: "0.25",
+    default: String(REFLECTOR_DEFAULTS.pollJitterCoefficient),
   },
   "poll-timeout": {
     type: "duration",
     help: "timeout of one ledger query (0: no timeout)",
-    default: "5s",
+    default: formatGoDuration(REFLECTOR_DEFAULTS.pollTimeoutMs),
   },
-  "query-block-size": { type: "int", help: "max ledger rows per query", default: "100" },
+  "query-block-size": {
+    type: "int",
+    help: "max ledger rows per query (0: the default)",
+    default: String(REFLECTOR_DEFAULTS.queryBlockSize),
+  },
   debug: { type: "bool", help: "debug logging" },
   "ledger-latency.disable": {
     type: "bool",
@@ -102,7 +112,7 @@ export const REFLECTOR_FLAGS = {
     type: "duration",
     help: "ledger latency (age of the last applied write, kept low by the heartbeat) above " +
       "which /healthz answers 503, caught up or not; also how long an upstream outage may last",
-    default: "1m",
+    default: formatGoDuration(REFLECTOR_DEFAULTS.maxHealthyLatencyMs),
   },
   "ledger-latency.attribute-name": { type: "string", help: ECS_NO_OP, default: "ctlstore-status" },
   "ledger-latency.healthy-attribute-value": { type: "string", help: ECS_NO_OP, default: "healthy" },
@@ -113,8 +123,8 @@ export const REFLECTOR_FLAGS = {
   },
   "ledger-latency.poll-interval": {
     type: "duration",
-    help: "how often the ledger latency gauge is refreshed",
-    default: "10s",
+    help: "how often the ledger latency gauge is refreshed (0: the default)",
+    default: formatGoDuration(REFLECTOR_DEFAULTS.ledgerLatencyPollIntervalMs),
   },
   "ledger-latency.aws-region": { type: "string", help: ECS_NO_OP },
   "metrics-bind": {
@@ -125,27 +135,28 @@ export const REFLECTOR_FLAGS = {
     type: "duration",
     help: "while catching up, commit the LDB transaction at the first ledger-transaction " +
       "boundary after this long (larger: faster replay; smaller: readers see progress sooner)",
-    default: "200ms",
+    default: formatGoDuration(REFLECTOR_DEFAULTS.maxBatchMs),
   },
   "wal-poll-interval": {
     type: "duration",
     help: "how often the WAL size is checked and, above the threshold, checkpointed " +
       "(0: never; the original's default was 0, ours keeps the WAL bounded)",
-    default: "10s",
+    default: formatGoDuration(REFLECTOR_DEFAULTS.walPollIntervalMs),
   },
   "wal-checkpoint-threshold-size": {
     type: "int",
     help: "WAL size in bytes above which a checkpoint runs",
-    default: "8388608",
+    default: String(REFLECTOR_DEFAULTS.walCheckpointThresholdSize),
   },
   "wal-checkpoint-type": {
     type: "string",
-    help: "checkpoint mode: PASSIVE, FULL, RESTART or TRUNCATE",
-    default: "PASSIVE",
+    help: `checkpoint mode: ${WAL_CHECKPOINT_TYPES.join(", ")}`,
+    default: REFLECTOR_DEFAULTS.walCheckpointType,
   },
   "busy-timeout-ms": {
     type: "int",
-    help: "SQLite busy timeout of the LDB connection in ms (0: 5000)",
+    help: "SQLite busy timeout of the LDB connection in ms " +
+      `(0, the original's default: ${REFLECTOR_DEFAULTS.busyTimeoutMs})`,
     default: "0",
   },
   "multi-reflector.ldb-paths": {
@@ -158,26 +169,49 @@ export const REFLECTOR_FLAGS = {
 /** Parsed reflector flags. */
 export type ReflectorFlagValues = FlagValues<typeof REFLECTOR_FLAGS>;
 
-const NON_NEGATIVE_DURATIONS = [
-  "poll-interval",
-  "poll-timeout",
-  "ledger-latency.max-healty-latency",
-  "ledger-latency.poll-interval",
-  "catch-up-commit-interval",
-  "wal-poll-interval",
-] as const;
-
-const NON_NEGATIVE_INTS = [
-  "query-block-size",
-  "wal-checkpoint-threshold-size",
-  "busy-timeout-ms",
-] as const;
+/** Which flag sets which setting of {@linkcode ReflectorConfig}. */
+export const REFLECTOR_SETTINGS = {
+  ldbPath: "ldb-path",
+  upstreamDriver: "upstream-driver",
+  upstreamDsn: "upstream-dsn",
+  upstreamLedgerTable: "upstream-ledger-table",
+  changelogPath: "changelog-path",
+  changelogSize: "changelog-size",
+  changeHistorySize: "change-history-size",
+  families: "families",
+  bootstrapUrl: "bootstrap-url",
+  bootstrapRegion: "bootstrap-region",
+  bootstrapEndpoint: "bootstrap-endpoint",
+  integrityCheck: "integrity-check",
+  pollIntervalMs: "poll-interval",
+  pollJitterCoefficient: "poll-jitter-coefficient",
+  pollTimeoutMs: "poll-timeout",
+  queryBlockSize: "query-block-size",
+  maxHealthyLatencyMs: "ledger-latency.max-healty-latency",
+  ledgerLatencyPollIntervalMs: "ledger-latency.poll-interval",
+  metricsBind: "metrics-bind",
+  maxBatchMs: "catch-up-commit-interval",
+  walPollIntervalMs: "wal-poll-interval",
+  walCheckpointThresholdSize: "wal-checkpoint-threshold-size",
+  walCheckpointType: "wal-checkpoint-type",
+  busyTimeoutMs: "busy-timeout-ms",
+} as const satisfies SettingFlags<typeof REFLECTOR_FLAGS>;
 
 /**
- * Turns parsed flags into a reflector configuration, logging notices for no-op flags.
+ * The reflector flags and their settings, for `namingFlags`: a value the configuration rejects
+ * is reported under its flag's name.
+ */
+export const REFLECTOR_FLAG_NAMES: FlagNames = {
+  flags: REFLECTOR_FLAGS,
+  settings: REFLECTOR_SETTINGS,
+};
+
+/**
+ * Turns parsed flags into a reflector configuration, logging notices for no-op flags. The
+ * values are checked when the configuration is resolved (`resolveReflectorConfig`); start the
+ * reflector through `namingFlags(…, REFLECTOR_FLAG_NAMES)` so that a rejected value names its
+ * flag.
  *
- * @throws {CliError} For an invalid `-wal-checkpoint-type` or `-upstream-driver`, or a negative
- *   duration, size or count.
  * @example
  * ```ts
  * import { parseFlags } from "../lib/flags/mod.ts";
@@ -193,33 +227,6 @@ export function reflectorConfigFromFlags(
   values: ReflectorFlagValues,
   logger: Logger,
 ): ReflectorConfig {
-  const type = values["wal-checkpoint-type"].toUpperCase();
-  if (!(WAL_CHECKPOINT_TYPES as readonly string[]).includes(type)) {
-    throw new CliError(
-      `invalid value passed to wal-checkpoint-type: '${values["wal-checkpoint-type"]}' ` +
-        `(expected one of ${WAL_CHECKPOINT_TYPES.join(", ")})`,
-    );
-  }
-  for (const name of NON_NEGATIVE_DURATIONS) {
-    if (values[name] < 0) {
-      throw new CliError(
-        `invalid value passed to ${name}: '${
-          formatGoDuration(values[name])
-        }' (must not be negative)`,
-      );
-    }
-  }
-  for (const name of NON_NEGATIVE_INTS) {
-    if (values[name] < 0) {
-      throw new CliError(
-        `invalid value passed to ${name}: '${values[name]}' (must not be negative)`,
-      );
-    }
-  }
-  const driver = values["upstream-driver"];
-  if (driver !== "mysql" && driver !== "sqlite3") {
-    throw new CliError(`invalid value passed to upstream-driver: '${driver}' (mysql or sqlite3)`);
-  }
   if (values["ledger-latency.disable"]) {
     logger.warn(
       "-ledger-latency.disable is deprecated, use -ledger-latency.disable-ecs-behavior (both are no-ops here)",
@@ -228,31 +235,5 @@ export function reflectorConfigFromFlags(
   if (values["dogstatsd.address"]) {
     logger.info("DogStatsD reporting is not implemented; use -metrics-bind for Prometheus metrics");
   }
-  return {
-    ldbPath: values["ldb-path"],
-    upstreamDriver: driver,
-    upstreamDsn: values["upstream-dsn"],
-    upstreamLedgerTable: values["upstream-ledger-table"],
-    changelogPath: values["changelog-path"],
-    changelogSize: values["changelog-size"],
-    changeHistorySize: values["change-history-size"],
-    families: values.families,
-    bootstrapUrl: values["bootstrap-url"],
-    bootstrapRegion: values["bootstrap-region"],
-    bootstrapEndpoint: values["bootstrap-endpoint"],
-    integrityCheck: values["integrity-check"],
-    pollIntervalMs: values["poll-interval"],
-    pollJitterCoefficient: values["poll-jitter-coefficient"],
-    pollTimeoutMs: values["poll-timeout"],
-    queryBlockSize: values["query-block-size"],
-    maxHealthyLatencyMs: values["ledger-latency.max-healty-latency"],
-    ledgerLatencyPollIntervalMs: values["ledger-latency.poll-interval"],
-    metricsBind: values["metrics-bind"],
-    maxBatchMs: values["catch-up-commit-interval"],
-    walPollIntervalMs: values["wal-poll-interval"],
-    walCheckpointThresholdSize: values["wal-checkpoint-threshold-size"],
-    walCheckpointType: type,
-    busyTimeoutMs: values["busy-timeout-ms"],
-    logger,
-  };
+  return { ...settingsFromFlags(values, REFLECTOR_SETTINGS), logger };
 }

@@ -27,8 +27,8 @@ export const executiveCommand = defineCommand({
     bind: { type: "string", help: "HTTP listen address, e.g. 0.0.0.0:3000", required: true },
     ctldb: {
       type: "string",
-      help: "ctldb DSN: user:pass@tcp(host:port)/db, mysql://user:pass@host:port/db or " +
-        "sqlite:<path> (its directory must exist)",
+      help: "ctldb DSN: user:pass@tcp(host:port)/db, mysql://user:pass@host:port/db, " +
+        "postgres://user:pass@host:port/db or sqlite:<path> (its directory must exist)",
       required: true,
     },
     debug: { type: "bool", help: "debug logging" },

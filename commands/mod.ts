@@ -23,6 +23,7 @@ import { readSeqCommand } from "./read_seq.ts";
 import { watchCommand } from "./watch.ts";
 import { waitSeqCommand } from "./wait_seq.ts";
 import { upCommand } from "./up.ts";
+import { consoleCommand } from "./console.ts";
 
 /** The registered commands. */
 export const COMMANDS: Command[] = [
@@ -33,6 +34,7 @@ export const COMMANDS: Command[] = [
   supervisorCommand,
   sidecarCommand,
   heartbeatCommand,
+  consoleCommand,
   versionCommand,
   ctldbSchemaCommand,
   createFamilyCommand,

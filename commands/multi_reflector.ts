@@ -5,8 +5,13 @@
  */
 import { createLogger } from "../lib/log/mod.ts";
 import { startMultiReflector } from "../lib/reflector/mod.ts";
-import { CliError, defineCommand } from "./_command.ts";
-import { REFLECTOR_FLAGS, reflectorConfigFromFlags } from "./_reflector_flags.ts";
+import { defineCommand } from "./_command.ts";
+import {
+  REFLECTOR_FLAG_NAMES,
+  REFLECTOR_FLAGS,
+  reflectorConfigFromFlags,
+} from "./_reflector_flags.ts";
+import { namingFlags } from "./_settings.ts";
 import { runUntilShutdown } from "./_shutdown.ts";
 
 /** The `multi-reflector` command. */
@@ -21,10 +26,11 @@ export const multiReflectorCommand = defineCommand({
     "ldb-path": { type: "string", help: "ignored by multi-reflector (accepted for compatibility)" },
   },
   async run(values) {
-    const paths = values["multi-reflector.ldb-paths"];
-    if (paths.length < 2) throw new CliError("multi-reflector mode requires at least 2 ldb paths");
     const logger = createLogger("reflector", { debug: values.debug });
     const { ldbPath: _ignored, ...config } = reflectorConfigFromFlags(values, logger);
-    await runUntilShutdown((signal) => startMultiReflector({ ...config, ldbPaths: paths, signal }));
+    const ldbPaths = values["multi-reflector.ldb-paths"];
+    await runUntilShutdown((signal) =>
+      namingFlags(startMultiReflector({ ...config, ldbPaths, signal }), REFLECTOR_FLAG_NAMES)
+    );
   },
 });

@@ -6,7 +6,12 @@
 import { createLogger } from "../lib/log/mod.ts";
 import { startReflector } from "../lib/reflector/mod.ts";
 import { defineCommand } from "./_command.ts";
-import { REFLECTOR_FLAGS, reflectorConfigFromFlags } from "./_reflector_flags.ts";
+import {
+  REFLECTOR_FLAG_NAMES,
+  REFLECTOR_FLAGS,
+  reflectorConfigFromFlags,
+} from "./_reflector_flags.ts";
+import { namingFlags } from "./_settings.ts";
 import { runUntilShutdown } from "./_shutdown.ts";
 
 /** The `reflector` command. */
@@ -25,6 +30,8 @@ export const reflectorCommand = defineCommand({
   async run(values) {
     const logger = createLogger("reflector", { debug: values.debug });
     const config = reflectorConfigFromFlags(values, logger);
-    await runUntilShutdown((signal) => startReflector({ ...config, signal }));
+    await runUntilShutdown((signal) =>
+      namingFlags(startReflector({ ...config, signal }), REFLECTOR_FLAG_NAMES)
+    );
   },
 });

@@ -6,15 +6,9 @@
  * @module
  */
 import { formatGoDuration } from "../lib/flags/mod.ts";
-import { DEFAULT_INTEGRITY_CHECK } from "../lib/ldb/mod.ts";
 import { createLogger } from "../lib/log/mod.ts";
-import {
-  DEFAULT_CHANGES_MAX_WAIT_MS,
-  DEFAULT_MIN_SEQ_TIMEOUT_MS,
-  DEFAULT_WATCH_HEARTBEAT_MS,
-  startSidecar,
-} from "../lib/sidecar/mod.ts";
-import { CliError, defineCommand } from "./_command.ts";
+import { SIDECAR_DEFAULTS, startSidecar } from "../lib/sidecar/mod.ts";
+import { defineCommand } from "./_command.ts";
 import { DOGSTATSD_FLAGS } from "./_dogstatsd.ts";
 import { SERVER_FLAGS, serverOptionsFromFlags } from "./_server_flags.ts";
 import { runUntilShutdown } from "./_shutdown.ts";
@@ -42,7 +36,7 @@ export const sidecarCommand = defineCommand({
     "/healthcheck and /ping answer 503 until a restart.",
   ].join("\n"),
   flags: {
-    "bind-addr": { type: "string", help: "listen address", default: "0.0.0.0:1331" },
+    "bind-addr": { type: "string", help: "listen address", default: SIDECAR_DEFAULTS.bindAddr },
     "ldb-path": {
       type: "string",
       help: "LDB path (empty: $CTLSTORE_PATH/ldb.db, default /var/spool/ctlstore/ldb.db)",
@@ -50,28 +44,28 @@ export const sidecarCommand = defineCommand({
     "max-rows": {
       type: "int",
       help: "max rows for prefix queries, more answer 416 (0 = unlimited)",
-      default: "0",
+      default: String(SIDECAR_DEFAULTS.maxRows),
     },
     "min-seq-timeout": {
       type: "duration",
       help: "longest wait of a read for its X-Ctlstore-Min-Seq, then 504",
-      default: formatGoDuration(DEFAULT_MIN_SEQ_TIMEOUT_MS),
+      default: formatGoDuration(SIDECAR_DEFAULTS.minSeqTimeoutMs),
     },
     "changes-max-wait": {
       type: "duration",
       help: "longest long-poll of GET /changes?wait=...; longer waits are clamped (0 = none)",
-      default: formatGoDuration(DEFAULT_CHANGES_MAX_WAIT_MS),
+      default: formatGoDuration(SIDECAR_DEFAULTS.changesMaxWaitMs),
     },
     "watch-heartbeat": {
       type: "duration",
       help: "interval of heartbeat events on GET /watch",
-      default: formatGoDuration(DEFAULT_WATCH_HEARTBEAT_MS),
+      default: formatGoDuration(SIDECAR_DEFAULTS.watchHeartbeatMs),
     },
     "integrity-check": {
       type: "string",
       help: "start-up check of the LDB: quick (PRAGMA quick_check), full (PRAGMA " +
         "integrity_check, slower) or off; a damaged LDB is never served (exit 1)",
-      default: DEFAULT_INTEGRITY_CHECK,
+      default: SIDECAR_DEFAULTS.integrityCheck,
     },
     ...SERVER_FLAGS,
     application: { type: "string", help: "metrics label application=<value> (default unknown)" },
@@ -79,9 +73,6 @@ export const sidecarCommand = defineCommand({
     ...DOGSTATSD_FLAGS,
   },
   async run(values) {
-    if (values["max-rows"] < 0) {
-      throw new CliError("invalid value passed to max-rows: must not be negative");
-    }
     await runUntilShutdown((signal) =>
       startSidecar({
         bindAddr: values["bind-addr"],

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { EXECUTIVE_DEFAULTS } from "../lib/executive/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
 import {
   callExecutive,
@@ -47,8 +48,16 @@ const update = defineCommand({
     ...EXECUTIVE_FLAGS,
     ...FAMILY_FLAG,
     ...TABLE_FLAG,
-    "max-size": { type: "int", help: "maximum table size in bytes", default: "104857600" },
-    "warn-size": { type: "int", help: "table size in bytes to warn at", default: "52428800" },
+    "max-size": {
+      type: "int",
+      help: "maximum table size in bytes",
+      default: String(EXECUTIVE_DEFAULTS.maxTableSize),
+    },
+    "warn-size": {
+      type: "int",
+      help: "table size in bytes to warn at",
+      default: String(EXECUTIVE_DEFAULTS.warnTableSize),
+    },
   },
   async run(values) {
     const family = required(values.family, "family");

@@ -1,22 +1,32 @@
 // deno-lint-ignore-file no-console
 /**
- * `ctlstore up`: the embedded default — executive, reflector, sidecar and heartbeat in one
- * process on a SQLite ctldb and an LDB under `-data-dir`.
+ * `ctlstore up`: the embedded default — executive, reflector, sidecar, heartbeat and the
+ * operator console in one process on a SQLite ctldb and an LDB under `-data-dir`.
  *
  * @module
  */
-import { startUp } from "../lib/up/mod.ts";
-import { CliError, defineCommand } from "./_command.ts";
+import { formatGoDuration } from "../lib/flags/mod.ts";
+import { startUp, UP_DEFAULTS } from "../lib/up/mod.ts";
+import { defineCommand } from "./_command.ts";
 import { EXECUTIVE_LIMIT_FLAGS, executiveLimitsFromFlags } from "./_executive_flags.ts";
 import { SERVER_FLAGS, serverOptionsFromFlags } from "./_server_flags.ts";
+import { namingFlags, type SettingFlags, settingsFromFlags } from "./_settings.ts";
 import { runUntilShutdown } from "./_shutdown.ts";
 
-function walkthrough(executive: string, sidecar: string, ldb: string): string {
+function walkthrough(
+  executive: string,
+  sidecar: string,
+  operatorConsole: string | undefined,
+  ldb: string,
+): string {
+  const consoleLine = operatorConsole
+    ? `  console    ${operatorConsole}   (open it in a browser: data, history, fleet)\n`
+    : "";
   return `
 ctlstore is up.
   executive  ${executive}   (writes; /metrics, /healthz)
   sidecar    ${sidecar}   (reads;  /metrics, /healthcheck)
-  LDB        ${ldb}
+${consoleLine}  LDB        ${ldb}
 
 Try it:
   curl -X POST ${executive}/families/demo
@@ -40,65 +50,86 @@ Ctrl-C stops everything; the next start continues with the same data.
 `;
 }
 
+const FLAGS = {
+  "data-dir": {
+    type: "string",
+    default: UP_DEFAULTS.dataDir,
+    help: "directory for the ctldb, LDB and changelog",
+  },
+  "executive-bind": {
+    type: "string",
+    default: UP_DEFAULTS.executiveBind,
+    help: "executive listen address",
+  },
+  "sidecar-bind": {
+    type: "string",
+    default: UP_DEFAULTS.sidecarBind,
+    help: "sidecar listen address",
+  },
+  "console-bind": {
+    type: "string",
+    default: UP_DEFAULTS.consoleBind,
+    help: "operator console listen address (empty: no console)",
+  },
+  "heartbeat-interval": {
+    type: "duration",
+    default: formatGoDuration(UP_DEFAULTS.heartbeatIntervalMs),
+    help: "period between heartbeat writes",
+  },
+  "poll-interval": {
+    type: "duration",
+    default: formatGoDuration(UP_DEFAULTS.pollIntervalMs),
+    help: "reflector ledger poll interval",
+  },
+  families: {
+    type: "list",
+    help: "the LDB carries only these families (comma-separated; ctlstore is added unless " +
+      "-ctlstore excludes it); empty: every family",
+  },
+  "admin-token": {
+    type: "string",
+    help: "require 'Authorization: Bearer <token>' on admin routes",
+  },
+  "enable-destructive-schema-changes": { type: "bool", help: "enable drop-table and clear-rows" },
+  ...EXECUTIVE_LIMIT_FLAGS,
+  ...SERVER_FLAGS,
+  debug: { type: "bool", help: "debug logging" },
+} as const;
+
+/** Which flag sets which setting of `ctlstore up`'s configuration. */
+const SETTINGS = {
+  dataDir: "data-dir",
+  executiveBind: "executive-bind",
+  sidecarBind: "sidecar-bind",
+  consoleBind: "console-bind",
+  heartbeatIntervalMs: "heartbeat-interval",
+  pollIntervalMs: "poll-interval",
+  families: "families",
+  adminToken: "admin-token",
+  enableDestructiveSchemaChanges: "enable-destructive-schema-changes",
+  debug: "debug",
+} as const satisfies SettingFlags<typeof FLAGS>;
+
 /** The `up` command. */
 export const upCommand = defineCommand({
   name: "up",
-  summary: "run executive, reflector, sidecar and heartbeat in one process on ./data",
+  summary: "run executive, reflector, sidecar, heartbeat and console in one process on ./data",
   description: "The embedded default for a first run and single hosts: a SQLite ctldb " +
     "(<data-dir>/ctldb.db), an LDB (<data-dir>/ldb.db) and a changelog (<data-dir>/change.log).",
-  flags: {
-    "data-dir": {
-      type: "string",
-      default: "./data",
-      help: "directory for the ctldb, LDB and changelog",
-    },
-    "executive-bind": {
-      type: "string",
-      default: "127.0.0.1:3000",
-      help: "executive listen address",
-    },
-    "sidecar-bind": { type: "string", default: "127.0.0.1:1331", help: "sidecar listen address" },
-    "heartbeat-interval": {
-      type: "duration",
-      default: "15s",
-      help: "period between heartbeat writes",
-    },
-    "poll-interval": { type: "duration", default: "100ms", help: "reflector ledger poll interval" },
-    families: {
-      type: "list",
-      help: "the LDB carries only these families (comma-separated; ctlstore is added unless " +
-        "-ctlstore excludes it); empty: every family",
-    },
-    "admin-token": {
-      type: "string",
-      help: "require 'Authorization: Bearer <token>' on admin routes",
-    },
-    "enable-destructive-schema-changes": { type: "bool", help: "enable drop-table and clear-rows" },
-    ...EXECUTIVE_LIMIT_FLAGS,
-    ...SERVER_FLAGS,
-    debug: { type: "bool", help: "debug logging" },
-  },
+  flags: FLAGS,
   async run(flags) {
-    if (flags["heartbeat-interval"] <= 0) {
-      throw new CliError("invalid value passed to heartbeat-interval: must be positive");
-    }
     await runUntilShutdown(
       (signal) =>
-        startUp({
-          dataDir: flags["data-dir"],
-          executiveBind: flags["executive-bind"],
-          sidecarBind: flags["sidecar-bind"],
-          heartbeatIntervalMs: flags["heartbeat-interval"],
-          pollIntervalMs: flags["poll-interval"],
-          families: flags.families,
-          adminToken: flags["admin-token"],
-          enableDestructiveSchemaChanges: flags["enable-destructive-schema-changes"],
-          limits: executiveLimitsFromFlags(flags),
-          server: serverOptionsFromFlags(flags),
-          debug: flags.debug,
-          signal,
-        }),
-      (up) => console.log(walkthrough(up.executiveUrl, up.sidecarUrl, up.paths.ldb)),
+        namingFlags(
+          startUp({
+            ...settingsFromFlags(flags, SETTINGS),
+            limits: executiveLimitsFromFlags(flags),
+            server: serverOptionsFromFlags(flags),
+            signal,
+          }),
+          { flags: FLAGS, settings: SETTINGS },
+        ),
+      (up) => console.log(walkthrough(up.executiveUrl, up.sidecarUrl, up.consoleUrl, up.paths.ldb)),
     );
     console.error("ctlstore up: stopped");
   },

@@ -314,6 +314,16 @@ export class ExecutiveClient {
     });
   }
 
+  /**
+   * `DELETE /clear-rows/families/<family>/tables/<table>`: deletes every row of the table (the
+   * executive must run with `-enable-destructive-schema-changes`).
+   */
+  async clearTableRows(family: string, table: string): Promise<void> {
+    await this.#send("DELETE", `/clear-rows/families/${segment(family)}/tables/${segment(table)}`, {
+      what: `could not clear table '${family}.${table}'`,
+    });
+  }
+
   /** `GET /status`: resolves when the executive answers 200. */
   async status(): Promise<void> {
     await this.#send("GET", "/status", { what: "executive status" });

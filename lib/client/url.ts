@@ -1,8 +1,19 @@
 /**
- * Executive base URL normalization, as the original CLI and heartbeat do it.
+ * Executive base URL normalization, as the original CLI and heartbeat do it, and their default
+ * executive address.
  *
  * @module
  */
+
+/**
+ * The executive address the original CLI and heartbeat use when none is given.
+ *
+ * @example
+ * ```ts
+ * normalizeExecutiveUrl(DEFAULT_EXECUTIVE_ADDRESS); // "http://ctlstore-executive.segment.local"
+ * ```
+ */
+export const DEFAULT_EXECUTIVE_ADDRESS = "ctlstore-executive.segment.local";
 
 /**
  * Turns a configured executive address into a base URL: `http://` is prepended unless the value

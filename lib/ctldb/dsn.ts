@@ -1,5 +1,6 @@
 /**
- * Parsing of ctldb DSNs into connection settings.
+ * Parsing of MySQL and SQLite ctldb DSNs into connection settings (PostgreSQL URLs are the
+ * `postgres.ts` adapter's).
  *
  * Three forms are accepted: the Go-mysql DSN the original uses
  * (`user:password@tcp(host:port)/dbname?k=v&…`, also `unix(/path)`), a URL
@@ -9,6 +10,7 @@
  *
  * @module
  */
+import type { ConnectOptions } from "./types.ts";
 
 /** The MySQL connection settings named by a DSN. */
 export interface MysqlDsn {
@@ -41,8 +43,11 @@ export interface SqliteDsn {
 /** Any parsed ctldb DSN. */
 export type ParsedDsn = MysqlDsn | SqliteDsn;
 
-const DSN_FORMS =
-  "expected user:password@tcp(host:port)/dbname, mysql://user:password@host:port/dbname or sqlite:<path>";
+/** The MySQL DSN forms, for messages. */
+export const MYSQL_DSN_FORMS =
+  "user:password@tcp(host:port)/dbname, mysql://user:password@host:port/dbname";
+/** The SQLite DSN form, for messages. */
+export const SQLITE_DSN_FORMS = "sqlite:<path>";
 
 /**
  * The DSN could not be parsed. The message says what was wrong, never the DSN itself.
@@ -61,9 +66,10 @@ export class DsnError extends Error {
    * Creates the error.
    *
    * @param reason What was wrong with the DSN.
+   * @param forms The forms the DSN could have had (default: MySQL's and SQLite's).
    */
-  constructor(reason: string) {
-    super(`invalid ctldb DSN: ${reason}; ${DSN_FORMS}`);
+  constructor(reason: string, forms = `${MYSQL_DSN_FORMS} or ${SQLITE_DSN_FORMS}`) {
+    super(`invalid ctldb DSN: ${reason}; expected ${forms}`);
     this.name = "DsnError";
   }
 }
@@ -232,19 +238,6 @@ function parseGoDsn(dsn: string): MysqlDsn {
   }
   const { host, port } = parseHostPort(address);
   return dropUndefined(withSocketParam({ host, port, user, password, database }, params));
-}
-
-/** Options of {@linkcode mysqlPoolOptions} and `openCtldb`. */
-export interface ConnectOptions {
-  /** Connect timeout in milliseconds (default 5000, as the original's `timeout=5s`). */
-  connectTimeoutMs?: number;
-  /** Most pooled connections open at once (default 10). */
-  poolSize?: number;
-  /**
-   * The caller only reads (the reflector's upstream): a SQLite file must already exist and is
-   * opened read-only, so a mistyped path creates nothing. No effect on MySQL.
-   */
-  readOnly?: boolean;
 }
 
 /**

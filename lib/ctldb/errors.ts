@@ -1,14 +1,76 @@
 /**
- * Error classification for ctldb: which failures mean "the system of record is unreachable"
- * (HTTP 503 in the executive) and which mean a duplicate key, table or column (HTTP 409).
- * Works on both MySQL (mysql2 errors, or Go-style `Error 1062: …` texts) and SQLite errors.
+ * The typed errors of the ctldb interface. Every adapter turns its driver's failures into a
+ * {@linkcode CtldbError} whose {@linkcode CtldbErrorKind} says what went wrong in terms the
+ * executive acts on (503 when unreachable, 404 for a missing table, 400 for a value the column
+ * refuses, 409 for duplicates); the driver error stays its `cause`. Which driver code means
+ * which kind is each adapter's business, not this module's.
  *
  * @module
  */
 
 /**
- * The system of record cannot be reached or refused the connection. The message never holds
- * a password.
+ * What a ctldb failure means:
+ * - `unavailable`: the database cannot be reached, refused the connection or the login;
+ * - `unknown-database`: the DSN names a database that does not exist (also unavailable);
+ * - `no-such-table`: a statement named a table that does not exist;
+ * - `bad-value`: a value does not fit its column (too long, out of range, null in a key, …);
+ * - `duplicate-key`: a primary or unique key is taken;
+ * - `table-exists` / `column-exists`: DDL created something that is already there;
+ * - `other`: anything else (a server fault or a bug).
+ *
+ * @example
+ * ```ts
+ * import type { CtldbErrorKind } from "./errors.ts";
+ *
+ * const kind: CtldbErrorKind = "no-such-table";
+ * ```
+ */
+export type CtldbErrorKind =
+  | "unavailable"
+  | "unknown-database"
+  | "no-such-table"
+  | "bad-value"
+  | "duplicate-key"
+  | "table-exists"
+  | "column-exists"
+  | "other";
+
+/**
+ * A failure of the system of record, classified. The message is the driver's (never a DSN or
+ * password); the driver error is the `cause`.
+ *
+ * @example
+ * ```ts
+ * import { CtldbError } from "./errors.ts";
+ *
+ * try {
+ *   await ctldb.exec("DELETE FROM f___missing");
+ * } catch (e) {
+ *   if (e instanceof CtldbError && e.kind === "no-such-table") console.log("no such table");
+ * }
+ * ```
+ */
+export class CtldbError extends Error {
+  /** What the failure means. */
+  readonly kind: CtldbErrorKind;
+
+  /**
+   * Creates the error.
+   *
+   * @param kind What the failure means.
+   * @param message What failed.
+   * @param options The driver error as `cause`.
+   */
+  constructor(kind: CtldbErrorKind, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "CtldbError";
+    this.kind = kind;
+  }
+}
+
+/**
+ * The system of record cannot be reached or refused the connection (kind `unavailable`, or
+ * `unknown-database`). The message starts with `ctldb unavailable:` and never holds a password.
  *
  * @example
  * ```ts
@@ -22,40 +84,36 @@
  * }
  * ```
  */
-export class CtldbUnavailableError extends Error {
+export class CtldbUnavailableError extends CtldbError {
   /**
    * Creates the error.
    *
    * @param message What failed.
    * @param options The underlying driver error as `cause`.
+   * @param kind `unknown-database` when the server answered that the database does not exist.
    */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+  constructor(
+    message: string,
+    options?: ErrorOptions,
+    kind: "unavailable" | "unknown-database" = "unavailable",
+  ) {
+    super(kind, message, options);
     this.name = "CtldbUnavailableError";
   }
 }
 
-interface DriverErrorFields {
-  code?: unknown;
-  errno?: unknown;
-  errcode?: unknown;
-  message?: unknown;
-}
-
-function fields(error: unknown): DriverErrorFields {
-  return typeof error === "object" && error !== null ? error as DriverErrorFields : {};
-}
-
-function messageOf(error: unknown): string {
-  const message = fields(error).message;
-  return typeof message === "string" ? message : String(error);
-}
-
-function matches(error: unknown, code: string, errno: number, texts: RegExp): boolean {
-  const f = fields(error);
-  if (f.code === code || f.errno === errno) return true;
-  const message = messageOf(error);
-  return message.startsWith(`Error ${errno}`) || texts.test(message);
+/**
+ * Whether an error is a {@linkcode CtldbError} of the given kind.
+ *
+ * @example
+ * ```ts
+ * import { CtldbError, isCtldbError } from "./errors.ts";
+ *
+ * isCtldbError(new CtldbError("duplicate-key", "taken"), "duplicate-key"); // true
+ * ```
+ */
+export function isCtldbError(error: unknown, kind: CtldbErrorKind): error is CtldbError {
+  return error instanceof CtldbError && error.kind === kind;
 }
 
 /**
@@ -63,60 +121,74 @@ function matches(error: unknown, code: string, errno: number, texts: RegExp): bo
  *
  * @example
  * ```ts
- * import { isDuplicateKeyError } from "./errors.ts";
+ * import { CtldbError, isDuplicateKeyError } from "./errors.ts";
  *
- * isDuplicateKeyError(new Error("UNIQUE constraint failed: mutators.writer")); // true
+ * isDuplicateKeyError(new CtldbError("duplicate-key", "UNIQUE constraint failed")); // true
  * ```
  */
 export function isDuplicateKeyError(error: unknown): boolean {
-  return matches(error, "ER_DUP_ENTRY", 1062, /Duplicate entry|UNIQUE constraint failed/);
+  return isCtldbError(error, "duplicate-key");
 }
 
 /**
- * Whether an error says a table already exists (MySQL 1050, SQLite `already exists`).
+ * Whether an error says a table already exists.
  *
  * @example
  * ```ts
- * import { isTableExistsError } from "./errors.ts";
+ * import { CtldbError, isTableExistsError } from "./errors.ts";
  *
- * isTableExistsError(new Error("table f___t already exists")); // true
+ * isTableExistsError(new CtldbError("table-exists", "table f___t already exists")); // true
  * ```
  */
 export function isTableExistsError(error: unknown): boolean {
-  return matches(error, "ER_TABLE_EXISTS_ERROR", 1050, /already exists/);
+  return isCtldbError(error, "table-exists");
 }
 
 /**
- * Whether an error says a column already exists (MySQL 1060, SQLite `duplicate column name`).
+ * Whether an error says a column already exists.
  *
  * @example
  * ```ts
- * import { isDuplicateColumnError } from "./errors.ts";
+ * import { CtldbError, isDuplicateColumnError } from "./errors.ts";
  *
- * isDuplicateColumnError(new Error("duplicate column name: x")); // true
+ * isDuplicateColumnError(new CtldbError("column-exists", "duplicate column name: x")); // true
  * ```
  */
 export function isDuplicateColumnError(error: unknown): boolean {
-  return matches(error, "ER_DUP_FIELDNAME", 1060, /duplicate column name/i);
+  return isCtldbError(error, "column-exists");
 }
 
 /**
- * Whether an error says the database named by a MySQL DSN does not exist (1049), also when
- * wrapped in a {@linkcode CtldbUnavailableError}.
+ * Whether an error says the database named by the DSN does not exist.
  *
  * @example
  * ```ts
- * import { isUnknownDatabaseError } from "./errors.ts";
+ * import { CtldbUnavailableError, isUnknownDatabaseError } from "./errors.ts";
  *
- * isUnknownDatabaseError(new Error("Error 1049: Unknown database 'ctldbx'")); // true
+ * isUnknownDatabaseError(new CtldbUnavailableError("no db", {}, "unknown-database")); // true
  * ```
  */
 export function isUnknownDatabaseError(error: unknown): boolean {
-  const unknown = (e: unknown) => matches(e, "ER_BAD_DB_ERROR", 1049, /Unknown database/i);
-  return unknown(error) || (error instanceof CtldbUnavailableError && unknown(error.cause));
+  return isCtldbError(error, "unknown-database");
 }
 
-const UNAVAILABLE_CODES = new Set([
+/**
+ * Whether an error means the system of record is unreachable (kinds `unavailable` and
+ * `unknown-database`), as opposed to an error of one statement.
+ *
+ * @example
+ * ```ts
+ * import { CtldbUnavailableError, isUnavailableError } from "./errors.ts";
+ *
+ * isUnavailableError(new CtldbUnavailableError("ctldb unavailable: ECONNREFUSED")); // true
+ * ```
+ */
+export function isUnavailableError(error: unknown): boolean {
+  return error instanceof CtldbUnavailableError;
+}
+
+/** Socket-level failures of any networked driver (Node error codes). */
+const NETWORK_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
   "ENOTFOUND",
@@ -126,63 +198,86 @@ const UNAVAILABLE_CODES = new Set([
   "ENETUNREACH",
   "EPIPE",
   "ENOENT",
-  "PROTOCOL_CONNECTION_LOST",
-  "PROTOCOL_SEQUENCE_TIMEOUT",
-  "ER_CON_COUNT_ERROR",
-  "ER_TOO_MANY_USER_CONNECTIONS",
-  "ER_SERVER_SHUTDOWN",
-  "ER_ACCESS_DENIED_ERROR",
-  "ER_DBACCESS_DENIED_ERROR",
-  "ER_BAD_DB_ERROR",
-  "ER_HOST_NOT_PRIVILEGED",
-  "ER_HOST_IS_BLOCKED",
-  "CR_SERVER_GONE_ERROR",
-  "CR_SERVER_LOST",
 ]);
 
-const UNAVAILABLE_TEXTS =
-  /server has gone away|lost connection|connection is in closed state|pool is closed|connection refused|database is locked|unable to open database|database is not open/i;
-
-/**
- * Whether an error is a connection-level failure of the MySQL or SQLite driver, as opposed to
- * an error of one statement.
- *
- * @example
- * ```ts
- * import { isUnavailableError } from "./errors.ts";
- *
- * isUnavailableError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })); // true
- * ```
- */
-export function isUnavailableError(error: unknown): boolean {
-  if (error instanceof CtldbUnavailableError) return true;
-  const f = fields(error);
-  if (typeof f.code === "string" && UNAVAILABLE_CODES.has(f.code)) return true;
-  // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CANTOPEN (extended codes keep the low byte).
-  if (typeof f.errcode === "number" && [5, 6, 14].includes(f.errcode & 0xff)) return true;
-  return UNAVAILABLE_TEXTS.test(messageOf(error));
+/** The `code` and `message` fields a driver error may carry. */
+export interface DriverErrorFields {
+  /** Driver or system error code (a string such as `ECONNREFUSED` or `42P01`). */
+  code?: unknown;
+  /** MySQL error number. */
+  errno?: unknown;
+  /** SQLite result code. */
+  errcode?: unknown;
+  /** The message. */
+  message?: unknown;
 }
 
 /**
- * Wraps connection-level failures as {@linkcode CtldbUnavailableError}; returns any other
- * error unchanged.
+ * The fields of a thrown value, or none.
  *
  * @example
  * ```ts
- * import { toCtldbError } from "./errors.ts";
+ * import { driverFields } from "./errors.ts";
  *
- * try {
- *   await pool.query("SELECT 1");
- * } catch (e) {
- *   throw toCtldbError(e);
- * }
+ * driverFields(Object.assign(new Error("x"), { code: "ECONNRESET" })).code; // "ECONNRESET"
  * ```
  */
-export function toCtldbError(error: unknown): unknown {
-  if (error instanceof CtldbUnavailableError || !isUnavailableError(error)) return error;
-  const code = fields(error).code;
-  const detail = typeof code === "string" && !messageOf(error).includes(code)
-    ? `${code}: ${messageOf(error)}`
-    : messageOf(error);
-  return new CtldbUnavailableError(`ctldb unavailable: ${detail}`, { cause: error });
+export function driverFields(error: unknown): DriverErrorFields {
+  return typeof error === "object" && error !== null ? error as DriverErrorFields : {};
+}
+
+/**
+ * The message of a thrown value.
+ *
+ * @example
+ * ```ts
+ * import { driverMessage } from "./errors.ts";
+ *
+ * driverMessage(new Error("boom")); // "boom"
+ * ```
+ */
+export function driverMessage(error: unknown): string {
+  const message = driverFields(error).message;
+  return typeof message === "string" ? message : String(error);
+}
+
+/**
+ * Whether an error is a socket-level failure (connection refused or reset, host not found, …).
+ *
+ * @example
+ * ```ts
+ * import { isNetworkError } from "./errors.ts";
+ *
+ * isNetworkError(Object.assign(new Error("connect"), { code: "ECONNREFUSED" })); // true
+ * ```
+ */
+export function isNetworkError(error: unknown): boolean {
+  const code = driverFields(error).code;
+  return typeof code === "string" && NETWORK_CODES.has(code);
+}
+
+/**
+ * Wraps a driver error as a {@linkcode CtldbError} of `kind` (a {@linkcode CtldbUnavailableError}
+ * for the unreachable kinds, its message prefixed `ctldb unavailable:` and carrying the driver
+ * code). A `CtldbError` is returned unchanged.
+ *
+ * @example
+ * ```ts
+ * import { classified } from "./errors.ts";
+ *
+ * const error = classified(new Error("relation \"x\" does not exist"), "no-such-table");
+ * error.kind; // "no-such-table"
+ * ```
+ */
+export function classified(error: unknown, kind: CtldbErrorKind): CtldbError {
+  if (error instanceof CtldbError) return error;
+  const message = driverMessage(error);
+  if (kind === "unavailable" || kind === "unknown-database") {
+    const code = driverFields(error).code;
+    const detail = typeof code === "string" && !message.includes(code)
+      ? `${code}: ${message}`
+      : message;
+    return new CtldbUnavailableError(`ctldb unavailable: ${detail}`, { cause: error }, kind);
+  }
+  return new CtldbError(kind, message, { cause: error });
 }

@@ -1,13 +1,43 @@
 /**
- * Reading the DML ledger, shared by both adapters: the polling query of spec §10.3, ledger
- * table name validation and `leader_ts` parsing (always UTC).
+ * The DML ledger table, shared by every adapter: its name (the one place it is spelled), the
+ * polling query of spec §10.3, the multi-row append statement, ledger table name validation
+ * and `leader_ts` parsing (always UTC).
  *
  * @module
  */
+import { quoteIdentifier } from "../schema/mod.ts";
 import type { CtldbSession, LedgerEntry } from "./types.ts";
 
-/** The ledger table the executive writes. */
+/**
+ * The ledger table the executive writes and reflectors read by default.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LEDGER_TABLE } from "./ledger.ts";
+ *
+ * console.log(DEFAULT_LEDGER_TABLE); // ctlstore_dml_ledger
+ * ```
+ */
 export const DEFAULT_LEDGER_TABLE = "ctlstore_dml_ledger";
+
+/**
+ * The statement that appends `count` ledger rows, one `?` per row, in order.
+ *
+ * @example
+ * ```ts
+ * import { ledgerInsertSql } from "./ledger.ts";
+ *
+ * ledgerInsertSql(2); // INSERT INTO "ctlstore_dml_ledger" (statement) VALUES (?),(?)
+ * ```
+ */
+export function ledgerInsertSql(count: number): string {
+  if (!Number.isSafeInteger(count) || count < 1) {
+    throw new RangeError(`a ledger append needs at least one row, got ${count}`);
+  }
+  return `INSERT INTO ${quoteLedgerTable(DEFAULT_LEDGER_TABLE)} (statement) VALUES ${
+    "(?),".repeat(count).slice(0, -1)
+  }`;
+}
 
 /**
  * Checks that a ledger table name is a plain identifier and returns it double-quoted.
@@ -25,7 +55,7 @@ export function quoteLedgerTable(table: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(table)) {
     throw new TypeError(`invalid ledger table name '${table}'`);
   }
-  return `"${table}"`;
+  return quoteIdentifier(table);
 }
 
 const LEADER_TS = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]00:?00)?$/;
@@ -54,7 +84,19 @@ export function parseLeaderTs(text: string): Date {
   return at;
 }
 
-function toSeq(value: unknown): number {
+/**
+ * A seq read from the database as a number.
+ *
+ * @throws {RangeError} When it is not a safe integer.
+ *
+ * @example
+ * ```ts
+ * import { toSeq } from "./ledger.ts";
+ *
+ * toSeq(5n); // 5
+ * ```
+ */
+export function toSeq(value: unknown): number {
   const seq = typeof value === "bigint" ? Number(value) : value;
   if (typeof seq !== "number" || !Number.isSafeInteger(seq)) {
     throw new RangeError(`ledger seq is not a safe integer: ${String(value)}`);

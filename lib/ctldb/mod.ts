@@ -1,28 +1,33 @@
 /**
- * The system of record (ctldb) behind one interface: MySQL/MariaDB through a mysql2 pool or
- * an embedded SQLite file. {@linkcode openCtldb} picks the adapter from the DSN.
+ * The system of record (ctldb) behind one interface: MySQL/MariaDB through a mysql2 pool,
+ * PostgreSQL through a postgres.js pool, or an embedded SQLite file. {@linkcode openCtldb}
+ * picks the adapter from the DSN (see `registry.ts`).
  *
- * This module owns connections, sessions, the ctldb schema and ledger reads; it does not
- * generate family-table SQL (that is `lib/schema`).
+ * This module owns connections, sessions, the ctldb schema, ledger reads and appends, and every
+ * piece of dialect knowledge: nothing outside `lib/ctldb` names a database engine or imports a
+ * driver. It does not generate the ledger's statement text (that is `lib/schema`).
  *
  * @module
  */
-import { type ConnectOptions, parseDsn } from "./dsn.ts";
-import { openMysqlCtldb } from "./mysql.ts";
-import { openSqliteCtldb } from "./sqlite.ts";
-import type { Ctldb } from "./types.ts";
+import { adapterForDsn } from "./registry.ts";
+import type { ConnectOptions, Ctldb } from "./types.ts";
 
+export type { ColumnTypes, FieldType, SqlValue } from "../schema/mod.ts";
 export type {
   ColumnInfo,
+  ConnectOptions,
   Ctldb,
-  CtldbDialect,
+  CtldbAdapter,
   CtldbSession,
   ExecResult,
   LedgerEntry,
   SqlParam,
 } from "./types.ts";
 export {
+  CtldbError,
+  type CtldbErrorKind,
   CtldbUnavailableError,
+  isCtldbError,
   isDuplicateColumnError,
   isDuplicateKeyError,
   isTableExistsError,
@@ -30,7 +35,6 @@ export {
   isUnknownDatabaseError,
 } from "./errors.ts";
 export {
-  type ConnectOptions,
   DsnError,
   MYSQL_SESSION_SQL,
   type MysqlDsn,
@@ -40,17 +44,29 @@ export {
   parseDsn,
   type SqliteDsn,
 } from "./dsn.ts";
-export { MYSQL_CTLDB_SCHEMA, SQLITE_CTLDB_SCHEMA } from "./schema_sql.ts";
-export { DEFAULT_LEDGER_TABLE, parseLeaderTs } from "./ledger.ts";
+export { MYSQL_COLUMN_TYPES } from "./mysql.ts";
+export { POSTGRES_COLUMN_TYPES } from "./postgres_sql.ts";
+export { MYSQL_CTLDB_SCHEMA, POSTGRES_CTLDB_SCHEMA, SQLITE_CTLDB_SCHEMA } from "./schema_sql.ts";
+export { DEFAULT_LEDGER_TABLE, parseLeaderTs, readLedgerRows } from "./ledger.ts";
+export {
+  adapterForDsn,
+  adapterForUpstreamDriver,
+  adapterNamed,
+  CTLDB_ADAPTERS,
+  CTLDB_DIALECTS,
+  DEFAULT_CTLDB_DIALECT,
+  UPSTREAM_DRIVERS,
+} from "./registry.ts";
 
 /**
  * Opens the ctldb a DSN names: `sqlite:<path>` opens (creating, unless `readOnly`, in an
- * existing directory) a SQLite file; a Go-mysql DSN (`user:pass@tcp(host:port)/db?params`) or
- * `mysql://user:pass@host:port/db` URL opens a MySQL pool, which connects lazily.
+ * existing directory) a SQLite file; `postgres://user:pass@host:port/db` opens a PostgreSQL
+ * pool; a Go-mysql DSN (`user:pass@tcp(host:port)/db?params`) or `mysql://user:pass@host:port/db`
+ * URL opens a MySQL pool. Pools connect lazily.
  *
  * @param dsn The DSN; it is never echoed in errors.
- * @param options Connect timeout (default 5 s) and pool size (default 10) for MySQL; `readOnly`
- *   for SQLite.
+ * @param options Connect timeout (default 5 s) and pool size (default 10) for servers;
+ *   `readOnly` for SQLite.
  * @throws {DsnError} When the DSN fits none of the forms.
  * @throws {CtldbUnavailableError} When a SQLite file cannot be opened.
  * @throws {Deno.errors.NotFound} When a `readOnly` SQLite file, or the directory of a new one,
@@ -60,16 +76,12 @@ export { DEFAULT_LEDGER_TABLE, parseLeaderTs } from "./ledger.ts";
  * ```ts
  * import { openCtldb } from "./mod.ts";
  *
- * const ctldb = await openCtldb("ctl_user:secret@tcp(db:3306)/ctldb");
+ * const ctldb = await openCtldb("postgres://ctl:secret@db:5432/ctldb");
  * await ctldb.ensureSchema();
  * const entries = await ctldb.readLedger(0, 100);
  * await ctldb.close();
  * ```
  */
 export async function openCtldb(dsn: string, options: ConnectOptions = {}): Promise<Ctldb> {
-  const parsed = parseDsn(dsn);
-  if (parsed.kind === "sqlite") {
-    return await openSqliteCtldb(parsed.path, { readOnly: options.readOnly ?? false });
-  }
-  return openMysqlCtldb(parsed, options);
+  return await adapterForDsn(dsn).open(dsn, options);
 }

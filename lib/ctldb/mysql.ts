@@ -6,25 +6,56 @@
  * so values are never escaped client-side (client escaping assumes backslash escapes, which this
  * session turns off). BIGINTs are read exactly: numbers when safe, bigints beyond 2^53. DDL runs
  * on a separate small pool so it never shares a connection with, nor waits behind, open
- * transactions. Connection-level failures are thrown as {@linkcode CtldbUnavailableError}.
+ * transactions (MySQL DDL commits implicitly, so it is not transactional). Every failure is
+ * thrown as a typed `CtldbError` (see `mysql_errors.ts`).
  *
  * @module
  */
 import mysql from "mysql2/promise";
 import { Buffer } from "node:buffer";
-import { type ConnectOptions, MYSQL_SESSION_SQL, type MysqlDsn, mysqlPoolOptions } from "./dsn.ts";
-import { toCtldbError } from "./errors.ts";
+import { type ColumnTypes, fieldTypeOfColumn, type SqlValue } from "../schema/mod.ts";
+import {
+  DsnError,
+  MYSQL_DSN_FORMS,
+  MYSQL_SESSION_SQL,
+  type MysqlDsn,
+  mysqlPoolOptions,
+  parseDsn,
+} from "./dsn.ts";
+import { toMysqlCtldbError } from "./mysql_errors.ts";
 import { familyTablePattern, filterFamilyTables } from "./_family_tables.ts";
-import { maxLedgerSeqOf, readLedgerRows } from "./ledger.ts";
+import { replaceDeleteSql, replaceOneSql, replaceRowsSql } from "./_replace_dml.ts";
+import { DEFAULT_LEDGER_TABLE, ledgerInsertSql, maxLedgerSeqOf, readLedgerRows } from "./ledger.ts";
 import { idempotentStatements, MYSQL_CTLDB_SCHEMA } from "./schema_sql.ts";
 import type {
   ColumnInfo,
+  ConnectOptions,
   Ctldb,
+  CtldbAdapter,
   CtldbSession,
   ExecResult,
   LedgerEntry,
   SqlParam,
 } from "./types.ts";
+
+/**
+ * The MySQL column type of each field type (spec §5.2).
+ *
+ * @example
+ * ```ts
+ * import { MYSQL_COLUMN_TYPES } from "./mysql.ts";
+ *
+ * console.log(MYSQL_COLUMN_TYPES.bytestring); // VARBINARY(255)
+ * ```
+ */
+export const MYSQL_COLUMN_TYPES: ColumnTypes = Object.freeze({
+  string: "VARCHAR(191)",
+  integer: "BIGINT",
+  decimal: "DOUBLE",
+  text: "MEDIUMTEXT",
+  binary: "MEDIUMBLOB",
+  bytestring: "VARBINARY(255)",
+});
 
 interface CastField {
   type: string;
@@ -67,7 +98,7 @@ async function run(
     const [result] = await connection.execute({ sql, typeCast }, params.map(toDriverParam));
     return result;
   } catch (e) {
-    throw toCtldbError(e);
+    throw toMysqlCtldbError(e);
   }
 }
 
@@ -93,10 +124,16 @@ async function execOn(
 }
 
 class MysqlCtldb implements Ctldb {
-  readonly dialect = "mysql" as const;
+  readonly dialect = "mysql";
+  readonly transactionalDdl = false;
+  readonly reportsTableSizes = true;
+  readonly embedded = false;
+  readonly maxIdentifierLength = 64;
+  readonly columnTypes = MYSQL_COLUMN_TYPES;
   readonly #pool: mysql.Pool;
   readonly #ddlPool: mysql.Pool;
   readonly #initialized = new WeakSet<object>();
+  #increment: number | undefined;
 
   constructor(dsn: MysqlDsn, options: ConnectOptions) {
     const settings = mysqlPoolOptions(dsn, options);
@@ -110,14 +147,14 @@ class MysqlCtldb implements Ctldb {
     try {
       connection = await pool.getConnection();
     } catch (e) {
-      throw toCtldbError(e);
+      throw toMysqlCtldbError(e);
     }
     if (this.#initialized.has(connection.connection)) return connection;
     try {
       await connection.query(MYSQL_SESSION_SQL);
     } catch (e) {
       connection.destroy();
-      throw toCtldbError(e);
+      throw toMysqlCtldbError(e);
     }
     this.#initialized.add(connection.connection);
     return connection;
@@ -192,8 +229,13 @@ class MysqlCtldb implements Ctldb {
     // An existing ctldb keeps its character set and tables (whatever its ledger seq type);
     // only missing control tables and the lock row are added, so a user without the CREATE
     // privilege can run the executive on a complete ctldb.
-    const fresh = !existing.has("ctlstore_dml_ledger");
-    for (const sql of idempotentStatements(MYSQL_CTLDB_SCHEMA, "mysql")) {
+    const fresh = !existing.has(DEFAULT_LEDGER_TABLE);
+    for (
+      const sql of idempotentStatements(
+        MYSQL_CTLDB_SCHEMA,
+        (insert) => insert.replace(/^INSERT /, "INSERT IGNORE "),
+      )
+    ) {
       const created = /^CREATE TABLE IF NOT EXISTS (\w+)/.exec(sql)?.[1];
       if (created !== undefined && existing.has(created)) continue;
       if (sql.startsWith("ALTER DATABASE") && !fresh) continue;
@@ -215,7 +257,12 @@ class MysqlCtldb implements Ctldb {
       if (!wanted.includes(row.t)) continue;
       let list = columns.get(row.t);
       if (list === undefined) columns.set(row.t, list = []);
-      list.push({ name: row.c, columnType: row.d, isKey: row.k === "PRI" });
+      list.push({
+        name: row.c,
+        columnType: row.d,
+        fieldType: fieldTypeOfColumn(row.d),
+        isKey: row.k === "PRI",
+      });
     }
     return columns;
   }
@@ -227,6 +274,56 @@ class MysqlCtldb implements Ctldb {
       [familyTablePattern(family)],
     );
     return filterFamilyTables(rows.map((row) => row.name), family);
+  }
+
+  async tableSizes(): Promise<Map<string, number>> {
+    const rows = await this.query<{ name: string; size: number | bigint | null }>(
+      "SELECT table_name AS name, COALESCE(data_length, 0) + COALESCE(index_length, 0) AS size " +
+        "FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ? " +
+        "ESCAPE '!'",
+      [familyTablePattern()],
+    );
+    const family = new Set(filterFamilyTables(rows.map((row) => row.name)));
+    return new Map(
+      rows.filter((row) => family.has(row.name)).map((row) => [row.name, Number(row.size ?? 0)]),
+    );
+  }
+
+  async ledgerRowEstimate(): Promise<number> {
+    // InnoDB's estimate, as the original reads it: cheap on any ledger size.
+    const [row] = await this.query<{ n: number | bigint | null }>(
+      "SELECT table_rows AS n FROM information_schema.tables " +
+        "WHERE table_schema = DATABASE() AND table_name = ?",
+      [DEFAULT_LEDGER_TABLE],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  async appendLedger(session: CtldbSession, statements: readonly string[]): Promise<number[]> {
+    const { lastInsertId } = await session.exec(ledgerInsertSql(statements.length), [
+      ...statements,
+    ]);
+    // MySQL reports the first id of a multi-row insert; under the ledger lock the ids of one
+    // statement are consecutive steps of auto_increment_increment.
+    const step = statements.length === 1 ? 1 : this.#increment ??= await autoIncrement(session);
+    return statements.map((_, i) => lastInsertId + i * step);
+  }
+
+  upsertRowsSql(
+    table: string,
+    columns: readonly string[],
+    _keyColumns: readonly string[],
+    rows: readonly (readonly SqlValue[])[],
+  ): string {
+    return replaceRowsSql(table, columns, rows);
+  }
+
+  deleteRowSql(table: string, keyColumns: readonly string[], values: readonly SqlValue[]): string {
+    return replaceDeleteSql(table, keyColumns, values);
+  }
+
+  upsertSql(table: string, columns: readonly string[], _keyColumns: readonly string[]): string {
+    return replaceOneSql(table, columns);
   }
 
   maxLedgerSeq(ledgerTable?: string): Promise<number> {
@@ -242,7 +339,7 @@ class MysqlCtldb implements Ctldb {
       try {
         await c.ping();
       } catch (e) {
-        throw toCtldbError(e);
+        throw toMysqlCtldbError(e);
       }
     });
   }
@@ -250,6 +347,13 @@ class MysqlCtldb implements Ctldb {
   async close(): Promise<void> {
     await Promise.all([this.#pool.end(), this.#ddlPool.end()]);
   }
+}
+
+async function autoIncrement(session: CtldbSession): Promise<number> {
+  const [row] = await session.query<{ inc: number | string }>(
+    "SELECT @@auto_increment_increment AS inc",
+  );
+  return Number(row?.inc ?? 1) || 1;
 }
 
 /**
@@ -268,4 +372,32 @@ class MysqlCtldb implements Ctldb {
  */
 export function openMysqlCtldb(dsn: MysqlDsn, options: ConnectOptions = {}): Ctldb {
   return new MysqlCtldb(dsn, options);
+}
+
+/**
+ * The MySQL/MariaDB adapter: Go-mysql DSNs (the original's form, which has no scheme) and
+ * `mysql://` URLs; reflector driver `mysql`.
+ *
+ * @example
+ * ```ts
+ * import { mysqlAdapter } from "./mysql.ts";
+ *
+ * const ctldb = await mysqlAdapter.open("root@tcp(127.0.0.1:3306)/ctldb", {});
+ * ```
+ */
+export const mysqlAdapter: CtldbAdapter = {
+  dialect: "mysql",
+  upstreamDrivers: ["mysql"],
+  dsnForms: MYSQL_DSN_FORMS,
+  schemaSql: MYSQL_CTLDB_SCHEMA,
+  claims: (dsn) => /^mysql:\/\//i.test(dsn) || !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(dsn),
+  checkDsn: (dsn) => void mysqlDsn(dsn),
+  upstreamDsn: (dsn) => dsn,
+  open: (dsn, options) => Promise.resolve(openMysqlCtldb(mysqlDsn(dsn), options)),
+};
+
+function mysqlDsn(dsn: string): MysqlDsn {
+  const parsed = parseDsn(dsn);
+  if (parsed.kind !== "mysql") throw new DsnError("not a MySQL DSN", MYSQL_DSN_FORMS);
+  return parsed;
 }

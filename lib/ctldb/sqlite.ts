@@ -6,23 +6,27 @@
  * {@linkcode Ctldb.transaction} holds it from `BEGIN IMMEDIATE` to `COMMIT`/`ROLLBACK`, and
  * statements outside a transaction wait for it. Calls made from inside a transaction's callback
  * (tracked with `AsyncLocalStorage`) run directly in that transaction instead of deadlocking.
- * Integers are read exactly (bigints beyond 2^53). Connection-level failures (database locked
- * by another process beyond the busy timeout, file cannot be opened) are thrown as
- * {@linkcode CtldbUnavailableError}.
+ * Integers are read exactly (bigints beyond 2^53). DDL is transactional. Every failure is thrown
+ * as a typed `CtldbError`; connection-level ones (database locked by another process beyond
+ * the busy timeout, file cannot be opened) as `CtldbUnavailableError`.
  *
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { fieldTypeOfColumn, LEDGER_COLUMN_TYPES, type SqlValue } from "../schema/mod.ts";
 import { AsyncMutex } from "./_mutex.ts";
 import { familyTablePattern, filterFamilyTables } from "./_family_tables.ts";
-import { toCtldbError } from "./errors.ts";
-import { maxLedgerSeqOf, readLedgerRows } from "./ledger.ts";
+import { replaceDeleteSql, replaceOneSql, replaceRowsSql } from "./_replace_dml.ts";
+import { DsnError, parseDsn, SQLITE_DSN_FORMS } from "./dsn.ts";
+import { toSqliteCtldbError as toCtldbError } from "./sqlite_errors.ts";
+import { ledgerInsertSql, maxLedgerSeqOf, readLedgerRows } from "./ledger.ts";
 import { idempotentStatements, SQLITE_CTLDB_SCHEMA } from "./schema_sql.ts";
 import type {
   ColumnInfo,
   Ctldb,
+  CtldbAdapter,
   CtldbSession,
   ExecResult,
   LedgerEntry,
@@ -51,7 +55,13 @@ function normalizeRow(row: Record<string, unknown>): Record<string, unknown> {
 }
 
 class SqliteCtldb implements Ctldb {
-  readonly dialect = "sqlite" as const;
+  readonly dialect = "sqlite";
+  readonly transactionalDdl = true;
+  readonly reportsTableSizes = false;
+  readonly embedded = true;
+  // As MySQL: the same names must work on every ctldb a family may move to.
+  readonly maxIdentifierLength = 64;
+  readonly columnTypes = LEDGER_COLUMN_TYPES;
   readonly #db: DatabaseSync;
   readonly #mutex = new AsyncMutex();
   readonly #inTransaction = new AsyncLocalStorage<symbol>();
@@ -164,7 +174,12 @@ class SqliteCtldb implements Ctldb {
 
   ensureSchema(): Promise<void> {
     return this.transaction(() => {
-      for (const sql of idempotentStatements(SQLITE_CTLDB_SCHEMA, "sqlite")) this.#execScript(sql);
+      for (
+        const sql of idempotentStatements(
+          SQLITE_CTLDB_SCHEMA,
+          (insert) => insert.replace(/^INSERT /, "INSERT OR IGNORE "),
+        )
+      ) this.#execScript(sql);
       return Promise.resolve();
     });
   }
@@ -180,7 +195,12 @@ class SqliteCtldb implements Ctldb {
         if (rows.length === 0) continue;
         columns.set(
           table,
-          rows.map((row) => ({ name: row.name, columnType: row.type, isKey: row.pk > 0 })),
+          rows.map((row) => ({
+            name: row.name,
+            columnType: row.type,
+            fieldType: fieldTypeOfColumn(row.type),
+            isKey: row.pk > 0,
+          })),
         );
       }
       return columns;
@@ -193,6 +213,41 @@ class SqliteCtldb implements Ctldb {
       [familyTablePattern(family)],
     );
     return filterFamilyTables(rows.map((row) => row.name), family);
+  }
+
+  tableSizes(): Promise<Map<string, number>> {
+    return Promise.resolve(new Map());
+  }
+
+  ledgerRowEstimate(): Promise<number> {
+    // SQLite keeps no row-count statistic; the highest seq is a cheap upper bound.
+    return this.maxLedgerSeq();
+  }
+
+  async appendLedger(session: CtldbSession, statements: readonly string[]): Promise<number[]> {
+    // One connection under BEGIN IMMEDIATE: the rows of one insert get consecutive rowids.
+    const { lastInsertId } = await session.exec(ledgerInsertSql(statements.length), [
+      ...statements,
+    ]);
+    const first = lastInsertId - statements.length + 1;
+    return statements.map((_, i) => first + i);
+  }
+
+  upsertRowsSql(
+    table: string,
+    columns: readonly string[],
+    _keyColumns: readonly string[],
+    rows: readonly (readonly SqlValue[])[],
+  ): string {
+    return replaceRowsSql(table, columns, rows);
+  }
+
+  deleteRowSql(table: string, keyColumns: readonly string[], values: readonly SqlValue[]): string {
+    return replaceDeleteSql(table, keyColumns, values);
+  }
+
+  upsertSql(table: string, columns: readonly string[], _keyColumns: readonly string[]): string {
+    return replaceOneSql(table, columns);
   }
 
   maxLedgerSeq(ledgerTable?: string): Promise<number> {
@@ -286,4 +341,33 @@ async function mustBeFile(path: string): Promise<void> {
     throw error;
   }
   if (!info.isFile) throw new TypeError(`SQLite ctldb ${path} is not a file`);
+}
+
+/**
+ * The embedded SQLite adapter: `sqlite:<path>` DSNs; reflector driver `sqlite3`, whose DSN is the
+ * file's path (a `file:` prefix and `?…` options are dropped).
+ *
+ * @example
+ * ```ts
+ * import { sqliteAdapter } from "./sqlite.ts";
+ *
+ * sqliteAdapter.upstreamDsn("/var/lib/ctlstore/ctldb.db"); // "sqlite:/var/lib/ctlstore/ctldb.db"
+ * ```
+ */
+export const sqliteAdapter: CtldbAdapter = {
+  dialect: "sqlite",
+  upstreamDrivers: ["sqlite3"],
+  dsnForms: SQLITE_DSN_FORMS,
+  schemaSql: SQLITE_CTLDB_SCHEMA,
+  claims: (dsn) => dsn.startsWith("sqlite:"),
+  checkDsn: (dsn) => void sqlitePath(dsn),
+  upstreamDsn: (dsn) =>
+    dsn.startsWith("sqlite:") ? dsn : `sqlite:${dsn.replace(/^file:/, "").replace(/\?.*$/, "")}`,
+  open: (dsn, options) => openSqliteCtldb(sqlitePath(dsn), { readOnly: options.readOnly ?? false }),
+};
+
+function sqlitePath(dsn: string): string {
+  const parsed = parseDsn(dsn);
+  if (parsed.kind !== "sqlite") throw new DsnError("not a sqlite: DSN", SQLITE_DSN_FORMS);
+  return parsed.path;
 }

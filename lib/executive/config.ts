@@ -20,7 +20,10 @@ import { type Logger, silentLogger } from "../log/mod.ts";
 export interface ExecutiveConfig {
   /** Go-style listen address, e.g. `0.0.0.0:3000` or `127.0.0.1:0`. */
   bind: string;
-  /** ctldb DSN: Go-mysql DSN, `mysql://` URL or `sqlite:<path>`. Ignored when `db` is given. */
+  /**
+   * ctldb DSN: Go-mysql DSN, `mysql://` or `postgres://` URL, or `sqlite:<path>`. Ignored when
+   * `db` is given.
+   */
   ctldb: string;
   /** An already open ctldb to use instead of opening `ctldb`; it is not closed on stop. */
   db?: Ctldb;

@@ -7,6 +7,7 @@
 import type { Ctldb } from "../ctldb/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { ResolvedExecutiveConfig } from "./config.ts";
+import type { GroupCommit } from "./group_commit.ts";
 import type { Ledger } from "./ledger.ts";
 import type { Limiter } from "./limiter.ts";
 import type { ExecutiveMetrics } from "./metrics.ts";
@@ -26,6 +27,8 @@ import type { TableMetaCache } from "./table_meta.ts";
 export interface ExecutiveContext {
   readonly db: Ctldb;
   readonly ledger: Ledger;
+  /** Where validated mutation requests wait for their shared ledger transaction. */
+  readonly groupCommit: GroupCommit;
   readonly limiter: Limiter;
   /** Cached family-table columns for the mutation path. */
   readonly tables: TableMetaCache;

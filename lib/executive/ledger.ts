@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Ctldb, CtldbSession } from "../ctldb/mod.ts";
+import { type Ctldb, type CtldbSession, readLedgerRows } from "../ctldb/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { LEDGER_BEGIN, LEDGER_COMMIT } from "../schema/mod.ts";
 
@@ -23,9 +23,6 @@ import { LEDGER_BEGIN, LEDGER_COMMIT } from "../schema/mod.ts";
 export const LEDGER_LOCK_SQL = "UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'";
 /** Ledger transactions one process runs at once (one holding the lock, others preparing). */
 export const MAX_LEDGER_TRANSACTIONS = 3;
-
-/** The statement that appends one ledger row. */
-export const LEDGER_INSERT_SQL = "INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)";
 
 /**
  * The ledger rows of statements applied as one unit: bracketed by `--- BEGIN`/`--- COMMIT`
@@ -60,8 +57,10 @@ export interface LedgerTransaction {
   lock(): Promise<void>;
   /** Appends one ledger row; returns its seq. */
   append(statement: string): Promise<number>;
-  /** Appends rows in order with one statement; returns the seq of the last one. */
+  /** Appends rows in order; returns the seq of the last one. */
   appendMany(statements: string[]): Promise<number>;
+  /** Appends rows in order (one round trip where the ctldb allows); returns every row's seq. */
+  appendAll(statements: string[]): Promise<number[]>;
 }
 
 interface PendingRow {
@@ -86,7 +85,6 @@ export class Ledger {
   readonly #db: Ctldb;
   readonly #log: Logger;
   #pending: PendingRow[] = [];
-  #increment: number | undefined;
   #active = 0;
   #waiting: (() => void)[] = [];
 
@@ -145,20 +143,11 @@ export class Ledger {
           locked = true;
           flushed = await this.#writePending(session);
         },
-        append: async (statement) => {
+        append: async (statement) => (await tx.appendAll([statement]))[0]!,
+        appendMany: async (statements) => (await tx.appendAll(statements)).at(-1)!,
+        appendAll: async (statements) => {
           if (!locked) throw new Error("ledger append without the ledger lock");
-          return (await session.exec(LEDGER_INSERT_SQL, [statement])).lastInsertId;
-        },
-        appendMany: async (statements) => {
-          if (!locked) throw new Error("ledger append without the ledger lock");
-          if (statements.length === 1) return await tx.append(statements[0]!);
-          const sql = `${LEDGER_INSERT_SQL},${" (?),".repeat(statements.length - 1).slice(0, -1)}`;
-          const { lastInsertId } = await session.exec(sql, statements);
-          if (this.#db.dialect === "sqlite") return lastInsertId;
-          // MySQL reports the first id of a multi-row insert; under the ledger lock the ids of
-          // one statement are consecutive steps of auto_increment_increment.
-          this.#increment ??= await this.#autoIncrement(session);
-          return lastInsertId + (statements.length - 1) * this.#increment;
+          return statements.length === 0 ? [] : await this.#db.appendLedger(session, statements);
         },
       };
       return await fn(tx);
@@ -191,25 +180,15 @@ export class Ledger {
     return !this.#pending.includes(row);
   }
 
-  async #autoIncrement(session: CtldbSession): Promise<number> {
-    const [row] = await session.query<{ inc: number | string }>(
-      "SELECT @@auto_increment_increment AS inc",
-    );
-    return Number(row?.inc ?? 1) || 1;
-  }
-
   async #writePending(session: CtldbSession): Promise<PendingRow[]> {
     const rows = [...this.#pending];
     for (const row of rows) {
       if (row.seq !== undefined) {
-        const found = await session.query<{ statement: string }>(
-          "SELECT statement FROM ctlstore_dml_ledger WHERE seq = ?",
-          [row.seq],
-        );
-        if (found[0]?.statement === row.statement) continue;
+        const [found] = await readLedgerRows(session, row.seq - 1, 1);
+        if (found?.seq === row.seq && found.statement === row.statement) continue;
       }
       // Remember the new seq: a later transaction checks it instead of writing the row twice.
-      row.seq = (await session.exec(LEDGER_INSERT_SQL, [row.statement])).lastInsertId;
+      [row.seq] = await this.#db.appendLedger(session, [row.statement]);
     }
     return rows;
   }

@@ -1,7 +1,7 @@
 /**
- * The `ledger-row-count` gauge's source (spec §7.8): how many rows the DML ledger holds. On
- * MySQL it is InnoDB's estimate from `information_schema.tables` (as the original reads it,
- * cheap on any ledger size); on SQLite, which keeps no such statistic, it is the highest seq.
+ * The `ledger-row-count` gauge's source (spec §7.8): how many rows the DML ledger holds, as the
+ * ctldb estimates it cheaply on any ledger size (MySQL's and PostgreSQL's statistics, as the
+ * original reads MySQL's; the highest seq where no statistic is kept).
  *
  * @module
  */
@@ -16,11 +16,6 @@ import type { Ctldb } from "../ctldb/mod.ts";
  * metrics.ledgerRowCount.set(await countLedgerRows(ctldb));
  * ```
  */
-export async function countLedgerRows(db: Ctldb): Promise<number> {
-  if (db.dialect === "sqlite") return await db.maxLedgerSeq();
-  const [row] = await db.query<{ n: number | bigint | null }>(
-    "SELECT table_rows AS n FROM information_schema.tables " +
-      "WHERE table_schema = DATABASE() AND table_name = 'ctlstore_dml_ledger'",
-  );
-  return Number(row?.n ?? 0);
+export function countLedgerRows(db: Ctldb): Promise<number> {
+  return db.ledgerRowEstimate();
 }

@@ -1,17 +1,16 @@
 /**
- * Executive-side limits (spec §7.7): the per-writer rate limit counted exactly inside the
- * mutation transaction, the per-table size limit (MySQL only), and the background work that
- * keeps them current: writer overrides and table sizes refreshed every minute (and right after
- * an admin changes a limit), writer usage garbage-collected every hour.
+ * Executive-side limits (spec §7.7): each writer's rate limit and the current bucket, the
+ * per-table size limit (where the ctldb reports table sizes), and the background work that keeps them current: writer
+ * overrides and table sizes refreshed every minute (and right after an admin changes a limit),
+ * writer usage garbage-collected every hour.
  *
- * Usage accounting runs after the ledger lock is taken, so every mutation transaction (of
- * every executive sharing the ctldb) updates `writer_usage` one at a time: no lost updates and
- * no duplicate-key races (spec §19.2 #16). A rejected request rolls its usage back with the
- * rest of the transaction.
+ * Usage is counted in `batch_writers.ts`, inside each mutation batch after the ledger lock is
+ * taken, so every mutation transaction (of every executive sharing the ctldb) updates
+ * `writer_usage` one at a time: no lost updates and no duplicate-key races (spec §19.2 #16).
  *
  * @module
  */
-import type { Ctldb, CtldbSession } from "../ctldb/mod.ts";
+import type { Ctldb } from "../ctldb/mod.ts";
 import { HttpError } from "../http/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { parseLdbTableName } from "../schema/mod.ts";
@@ -51,7 +50,7 @@ interface SizeLimit {
  * ```ts
  * const limiter = new Limiter(ctldb, config, metrics, logger);
  * await limiter.start();
- * await ctldb.transaction((tx) => limiter.consume(tx, "writer1", 2));
+ * console.log(limiter.limitFor("writer1"), limiter.bucket());
  * await limiter.stop();
  * ```
  */
@@ -82,9 +81,9 @@ export class Limiter {
     this.#tasks = new PeriodicTasks(reportFailures(metrics, log));
   }
 
-  /** Whether table sizes are enforced (MySQL only: SQLite has no `information_schema`). */
+  /** Whether table sizes are enforced: only where the ctldb reports them (not SQLite). */
   get sizesEnabled(): boolean {
-    return this.#db.dialect === "mysql";
+    return this.#db.reportsTableSizes;
   }
 
   /**
@@ -118,35 +117,6 @@ export class Limiter {
   }
 
   /**
-   * Counts `amount` mutations for a writer in the current bucket. Must run inside the
-   * mutation transaction after the ledger lock.
-   *
-   * @throws {HttpError} 429 `rate limit exceeded` when the new total would pass the limit.
-   */
-  async consume(session: CtldbSession, writer: string, amount: number): Promise<void> {
-    if (amount <= 0) return;
-    const limit = this.limitFor(writer);
-    const bucket = this.bucket();
-    const updated = await session.exec(
-      "UPDATE writer_usage SET amount = amount + ? " +
-        "WHERE writer_name = ? AND bucket = ? AND amount + ? <= ?",
-      [amount, writer, bucket, amount, limit],
-    );
-    if (updated.affectedRows === 1) return;
-    const existing = await session.query(
-      "SELECT amount FROM writer_usage WHERE writer_name = ? AND bucket = ?",
-      [writer, bucket],
-    );
-    if (existing.length > 0 || amount > limit) {
-      throw new HttpError(429, "rate limit exceeded");
-    }
-    await session.exec(
-      "INSERT INTO writer_usage (bucket, writer_name, amount) VALUES (?, ?, ?)",
-      [bucket, writer, amount],
-    );
-  }
-
-  /**
    * Rejects a mutation of tables over their maximum size; counts warnings.
    *
    * @param tables Physical table names of the mutation.
@@ -174,7 +144,7 @@ export class Limiter {
   /** Reloads the per-writer overrides from `max_writer_rates`. */
   async refreshWriterLimits(): Promise<void> {
     const rows = await this.#db.query<{ writer: string; perMinute: number | bigint }>(
-      "SELECT writer_name AS writer, max_rows_per_minute AS perMinute FROM max_writer_rates",
+      'SELECT writer_name AS writer, max_rows_per_minute AS "perMinute" FROM max_writer_rates',
     );
     const scale = this.#config.writerLimitPeriodMs / MINUTE_MS;
     this.#overrides = new Map(
@@ -182,13 +152,10 @@ export class Limiter {
     );
   }
 
-  /** Reloads table sizes from `information_schema` and the configured table limits. */
+  /** Reloads table sizes from the ctldb and the configured table limits. */
   async refreshTableSizes(): Promise<void> {
     if (!this.sizesEnabled) return;
-    const sizes = await this.#db.query<{ name: string; size: number | bigint | null }>(
-      "SELECT table_name AS name, COALESCE(data_length, 0) + COALESCE(index_length, 0) AS size " +
-        "FROM information_schema.tables WHERE table_schema = DATABASE()",
-    );
+    const sizes = await this.#db.tableSizes();
     const limits = await this.#db.query<
       { family: string; tbl: string; max: number | bigint; warn: number | bigint }
     >(
@@ -197,11 +164,10 @@ export class Limiter {
     );
     const next = new Map<string, number>();
     this.#metrics.tableSizes.reset();
-    for (const row of sizes) {
-      const names = parseLdbTableName(row.name);
+    for (const [table, size] of sizes) {
+      const names = parseLdbTableName(table);
       if (!names) continue;
-      const size = Number(row.size ?? 0);
-      next.set(row.name, size);
+      next.set(table, size);
       this.#metrics.tableSizes.set(names, size);
     }
     this.#sizes = next;

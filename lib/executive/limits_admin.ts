@@ -89,8 +89,11 @@ export async function updateTableLimit(
     throw new HttpError(404, `table '${physical}' not found`);
   }
   await ctx.db.exec(
-    "REPLACE INTO max_table_sizes (family_name, table_name, warn_size_bytes, max_size_bytes) " +
-      "VALUES (?, ?, ?, ?)",
+    ctx.db.upsertSql(
+      "max_table_sizes",
+      ["family_name", "table_name", "warn_size_bytes", "max_size_bytes"],
+      ["family_name", "table_name"],
+    ),
     [family, table, warn, max],
   );
   await ctx.limiter.refreshTableSizes();
@@ -130,7 +133,7 @@ export async function deleteTableLimit(
  */
 export async function readWriterLimits(ctx: ExecutiveContext): Promise<WriterRateLimits> {
   const rows = await ctx.db.query<{ writer: string; perMinute: number | bigint }>(
-    "SELECT writer_name AS writer, max_rows_per_minute AS perMinute FROM max_writer_rates " +
+    'SELECT writer_name AS writer, max_rows_per_minute AS "perMinute" FROM max_writer_rates ' +
       "ORDER BY writer_name",
   );
   return {
@@ -204,7 +207,7 @@ export async function updateWriterLimit(
   const exists = await ctx.db.query("SELECT writer FROM mutators WHERE writer = ?", [writer]);
   if (exists.length === 0) throw new HttpError(404, `no writer with the name '${writer}' exists`);
   await ctx.db.exec(
-    "REPLACE INTO max_writer_rates (writer_name, max_rows_per_minute) VALUES (?, ?)",
+    ctx.db.upsertSql("max_writer_rates", ["writer_name", "max_rows_per_minute"], ["writer_name"]),
     [writer, perMinute],
   );
   await ctx.limiter.refreshWriterLimits();

@@ -41,11 +41,11 @@ export class ExecutiveMetrics {
   readonly mutations: CounterType<"writer">;
   /** Ledger rows written (statements and markers). */
   readonly ledgerRows: CounterType;
-  /** Rows in the DML ledger, refreshed every minute (an estimate on MySQL). */
+  /** Rows in the DML ledger, refreshed every minute (the ctldb's estimate). */
   readonly ledgerRowCount: GaugeType;
   /** Errors by kind (`error` label), as the original's aggregate `errors` counter. */
   readonly errors: CounterType<"error">;
-  /** Last measured size of each family table in bytes (MySQL only). */
+  /** Last measured size of each family table in bytes (where the ctldb reports sizes). */
   readonly tableSizes: GaugeType<"family" | "table">;
   /** Mutations to tables above their warning size. */
   readonly tableSizeWarnings: CounterType<"table">;
@@ -80,7 +80,7 @@ export class ExecutiveMetrics {
     });
     this.ledgerRowCount = new Gauge({
       name: name("ledger-row-count"),
-      help: "Rows in the DML ledger (InnoDB's estimate on MySQL, the highest seq on SQLite)",
+      help: "Rows in the DML ledger (the ctldb's estimate: table statistics, or the highest seq)",
       registers,
     });
     this.errors = new Counter({
@@ -91,7 +91,7 @@ export class ExecutiveMetrics {
     });
     this.tableSizes = new Gauge({
       name: name("table-sizes"),
-      help: "Size of each family table in bytes (data + index, MySQL only)",
+      help: "Size of each family table in bytes (data + index, where the ctldb reports sizes)",
       labelNames: ["family", "table"],
       registers,
     });

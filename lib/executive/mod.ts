@@ -7,13 +7,14 @@
  *
  * @module
  */
-import { openCtldb, parseDsn } from "../ctldb/mod.ts";
+import { adapterForDsn, openCtldb } from "../ctldb/mod.ts";
 import { formatListenAddress, startServer } from "../http/mod.ts";
 import { errorMessage, redactDsn } from "../log/mod.ts";
 import { registerConnectionMetrics } from "../metrics/mod.ts";
 import { type ExecutiveConfig, resolveExecutiveConfig } from "./config.ts";
 import { PeriodicTasks, reportFailures } from "./background.ts";
 import type { ExecutiveContext } from "./context.ts";
+import { GroupCommit } from "./group_commit.ts";
 import { Ledger } from "./ledger.ts";
 import { countLedgerRows } from "./ledger_row_count.ts";
 import { Limiter } from "./limiter.ts";
@@ -52,7 +53,7 @@ export async function startExecutive(config: ExecutiveConfig): Promise<RunningSe
   // bound before the ctldb is opened, so a taken port creates no SQLite file either. Requests
   // that arrive during the first attempt to get ready wait for its outcome, so an answering
   // port still means a ready executive whenever the ctldb is reachable at start.
-  if (ownsDb) parseDsn(resolved.ctldb);
+  if (ownsDb) adapterForDsn(resolved.ctldb);
   const started = Promise.withResolvers<void>();
   const failed = () => Promise.resolve(new Response("executive failed to start", { status: 503 }));
   let handle = async (request: Request): Promise<Response> => {
@@ -76,12 +77,16 @@ export async function startExecutive(config: ExecutiveConfig): Promise<RunningSe
   const metrics = new ExecutiveMetrics(resolved.shadow);
   registerConnectionMetrics(metrics.registry, "executive", () => server.connections);
   const limiter = new Limiter(ctldb, resolved, metrics, log.child("limiter"));
-  const ctx: ExecutiveContext = {
+  const parts = {
     db: ctldb,
     ledger: new Ledger(ctldb, log.child("ledger")),
     limiter,
     tables: new TableMetaCache(ctldb),
     metrics,
+  };
+  const ctx: ExecutiveContext = {
+    ...parts,
+    groupCommit: new GroupCommit(parts),
     log,
     config: resolved,
   };

@@ -27,6 +27,7 @@ import {
   ValueError,
 } from "../schema/mod.ts";
 import type { ExecutiveContext } from "./context.ts";
+import { ctldbHttpError } from "./ctldb_errors.ts";
 import { clearFamily, clearTable, dropTable } from "./destructive.ts";
 import { createFamily } from "./families.ts";
 import { isObject, jsonError, optionalString, parseJsonBody } from "./json_body.ts";
@@ -88,10 +89,7 @@ export function toHttpError(error: unknown): HttpError {
   ) {
     return new HttpError(400, error.message, { cause: error });
   }
-  if (error instanceof CtldbUnavailableError) {
-    return new HttpError(503, error.message, { cause: error });
-  }
-  return new HttpError(500, errorMessage(error), { cause: error });
+  return ctldbHttpError(error) ?? new HttpError(500, errorMessage(error), { cause: error });
 }
 
 function param(params: Params, name: string): string {

@@ -2,10 +2,10 @@
  * Applying a DDL change (create table, add column, drop table) to ctldb and the ledger so the
  * two never silently disagree (spec §7.5, fixing §19.2 #13–14).
  *
- * SQLite: DDL is transactional, so the DDL and its ledger row commit or roll back together in
- * one transaction holding the ledger lock.
+ * Where DDL is transactional (`ctldb.transactionalDdl`: SQLite, PostgreSQL), the DDL and its
+ * ledger row commit or roll back together in one transaction holding the ledger lock.
  *
- * MySQL, where DDL commits implicitly and so cannot share the ledger transaction:
+ * Where DDL commits implicitly and so cannot share the ledger transaction (MySQL):
  * 1. `BEGIN`; take the ledger lock; insert the ledger row.
  * 2. Run the DDL on a separate connection (`ctldb.execDdl`) while the ledger lock is held.
  *    No mutation can reference the new table or column in the ledger before its DDL row,
@@ -30,15 +30,15 @@ import type { ExecutiveContext } from "./context.ts";
 export interface SchemaChange {
   /** The physical table changed (its cached columns are dropped). */
   table: string;
-  /** The statement written to the ledger (SQLite column types). */
+  /** The statement written to the ledger (the ledger's column types). */
   ledgerSql: string;
   /** The statement run on ctldb (the ctldb's own column types). */
   ctldbSql: string;
 }
 
 /**
- * Applies a DDL change to ctldb and appends it to the ledger, atomically on SQLite and with
- * the ordering described in the module doc on MySQL.
+ * Applies a DDL change to ctldb and appends it to the ledger, atomically where DDL is
+ * transactional and with the ordering described in the module doc elsewhere.
  *
  * @param ctx The executive.
  * @param change The two statements.
@@ -72,7 +72,7 @@ async function apply(
   change: SchemaChange,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  if (ctx.db.dialect === "sqlite") {
+  if (ctx.db.transactionalDdl) {
     await ctx.ledger.transaction(async (tx) => {
       await tx.lock();
       await tx.session.exec(change.ctldbSql);

@@ -10,7 +10,6 @@ import type { ColumnInfo } from "../ctldb/mod.ts";
 import { HttpError } from "../http/mod.ts";
 import {
   type FieldType,
-  fieldTypeOfColumn,
   ldbTableName,
   normalizeFamilyName,
   normalizeTableName,
@@ -41,13 +40,12 @@ export interface TableSchema {
  * @throws {Error} `Could not resolve database type: '<t>'` for a column type outside the map.
  * @example
  * ```ts
- * columnFieldType({ name: "id", columnType: "bigint", isKey: true }); // "integer"
+ * columnFieldType({ name: "id", columnType: "bigint", fieldType: "integer", isKey: true }); // "integer"
  * ```
  */
 export function columnFieldType(column: ColumnInfo): FieldType {
-  const type = fieldTypeOfColumn(column.columnType);
-  if (!type) throw new Error(`Could not resolve database type: '${column.columnType}'`);
-  return type;
+  if (!column.fieldType) throw new Error(`Could not resolve database type: '${column.columnType}'`);
+  return column.fieldType;
 }
 
 /**
@@ -56,7 +54,7 @@ export function columnFieldType(column: ColumnInfo): FieldType {
  * @throws {Error} `Could not resolve database type: '<t>'` for a column type outside the map.
  * @example
  * ```ts
- * toTableSchema("f", "t", [{ name: "id", columnType: "bigint", isKey: true }]);
+ * toTableSchema("f", "t", [{ name: "id", columnType: "bigint", fieldType: "integer", isKey: true }]);
  * ```
  */
 export function toTableSchema(family: string, table: string, columns: ColumnInfo[]): TableSchema {

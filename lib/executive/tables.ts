@@ -14,6 +14,7 @@ import {
   type FieldDef,
   type FieldType,
   ldbTableName,
+  LEDGER_COLUMN_TYPES,
   normalizeFamilyName,
   normalizeFieldName,
   normalizeTableName,
@@ -25,9 +26,6 @@ import type { ExecutiveContext } from "./context.ts";
 import { familyExists } from "./families.ts";
 import { getField, isObject, jsonError } from "./json_body.ts";
 import { applySchemaChange } from "./schema_changes.ts";
-
-/** MySQL's identifier length limit, which physical table names must respect. */
-const MAX_IDENTIFIER_LENGTH = 64;
 
 /** A field as given in a request: name not yet validated. */
 export interface RawField {
@@ -98,13 +96,12 @@ export function parseTableBody(body: unknown): { fields: RawField[]; keyFields: 
   return { fields, keyFields: keyFieldsOf(body) };
 }
 
-function physicalName(family: string, table: string): string {
+/** The physical table name, within the ctldb's identifier length limit (names are ASCII). */
+function physicalName(ctx: ExecutiveContext, family: string, table: string): string {
   const name = ldbTableName(family, table);
-  if (name.length > MAX_IDENTIFIER_LENGTH) {
-    throw new HttpError(
-      400,
-      `Table name '${name}' is longer than ${MAX_IDENTIFIER_LENGTH} characters`,
-    );
+  const max = ctx.db.maxIdentifierLength;
+  if (name.length > max) {
+    throw new HttpError(400, `Table name '${name}' is longer than ${max} characters`);
   }
   return name;
 }
@@ -144,14 +141,14 @@ export async function createTable(
   requireKeyFields(keyFields);
   if (!await familyExists(ctx.db, family)) throw new HttpError(404, "Family not found");
   checkKeyFields(fields, keyFields);
-  const physical = physicalName(family, table);
+  const physical = physicalName(ctx, family, table);
   const existing = await ctx.db.tableColumns([physical]);
   if (existing.has(physical)) throw new HttpError(409, "Table already exists");
   try {
     await applySchemaChange(ctx, {
       table: physical,
-      ledgerSql: createTableSql("sqlite", physical, fields, keyFields),
-      ctldbSql: createTableSql(ctx.db.dialect, physical, fields, keyFields),
+      ledgerSql: createTableSql(LEDGER_COLUMN_TYPES, physical, fields, keyFields),
+      ctldbSql: createTableSql(ctx.db.columnTypes, physical, fields, keyFields),
     }, signal);
   } catch (e) {
     if (isTableExistsError(e)) throw new HttpError(409, "Table already exists", { cause: e });
@@ -194,8 +191,8 @@ export async function addFields(
     try {
       await applySchemaChange(ctx, {
         table: physical,
-        ledgerSql: addColumnSql("sqlite", physical, field),
-        ctldbSql: addColumnSql(ctx.db.dialect, physical, field),
+        ledgerSql: addColumnSql(LEDGER_COLUMN_TYPES, physical, field),
+        ctldbSql: addColumnSql(ctx.db.columnTypes, physical, field),
       }, signal);
     } catch (e) {
       if (isDuplicateColumnError(e)) {

@@ -70,7 +70,15 @@ export async function writerExists(
   return rows.length > 0;
 }
 
-function toBytes(value: unknown): Uint8Array {
+/**
+ * A stored cookie as bytes, whichever way the driver returned the BLOB.
+ *
+ * @example
+ * ```ts
+ * cookieBytes("\x01"); // Uint8Array [1]
+ * ```
+ */
+export function cookieBytes(value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value;
   if (typeof value === "string") return new TextEncoder().encode(value);
   return new Uint8Array();
@@ -97,7 +105,7 @@ export async function readCookie(
     [writer, hashSecret(secret)],
   );
   if (rows.length === 0) throw new HttpError(404, "Writer not found");
-  return toBytes(rows[0]!.cookie);
+  return cookieBytes(rows[0]!.cookie);
 }
 
 /**
@@ -127,6 +135,26 @@ export async function writeCookie(
 }
 
 /**
+ * Rejects a mutation whose cookie or check cookie is longer than the column holds.
+ *
+ * @throws {HttpError} 400 `Maximum cookie length is 1024 bytes`.
+ * @example
+ * ```ts
+ * checkCookieLengths(new Uint8Array([2]), null);
+ * ```
+ */
+export function checkCookieLengths(
+  cookie: Uint8Array | null,
+  checkCookie: Uint8Array | null,
+): void {
+  for (const value of [cookie, checkCookie]) {
+    if (value && value.length > MAX_COOKIE_BYTES) {
+      throw new HttpError(400, `Maximum cookie length is ${MAX_COOKIE_BYTES} bytes`);
+    }
+  }
+}
+
+/**
  * The cookie step of a mutation (spec §7.4 step 8), inside its transaction: sets the cookie,
  * only if the stored one equals `checkCookie` when that is given.
  *
@@ -144,11 +172,7 @@ export async function swapCookie(
   cookie: Uint8Array | null,
   checkCookie: Uint8Array | null,
 ): Promise<void> {
-  for (const value of [cookie, checkCookie]) {
-    if (value && value.length > MAX_COOKIE_BYTES) {
-      throw new HttpError(400, `Maximum cookie length is ${MAX_COOKIE_BYTES} bytes`);
-    }
-  }
+  checkCookieLengths(cookie, checkCookie);
   let sql = "UPDATE mutators SET cookie = ?, clock = clock + 1 WHERE writer = ? AND secret = ?";
   const params = [cookie ?? new Uint8Array(), writer, secretHash];
   if (checkCookie) {

@@ -4,18 +4,20 @@
  * latency stays meaningful on idle systems. It owns the schedule, retries, error counting, the
  * `last_success_timestamp_seconds` gauge and, on `metricsBind`, `/metrics` and `/healthz`
  * (bound before start-up, so a bad address fails before anything is created on the executive;
- * the verdict is in `health.ts`). HTTP client details live in `lib/client`.
+ * the verdict is in `health.ts`). Defaults and checks of its settings are `config.ts`'s; HTTP
+ * client details live in `lib/client`.
  *
  * @module
  */
 import type { RunningService } from "../service.ts";
+import { Backoff, retry } from "../backoff.ts";
 import {
   ExecutiveClient,
   ExecutiveError,
   ExecutiveUnreachableError,
   type WriterCredentials,
 } from "../client/mod.ts";
-import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
+import { errorMessage, silentLogger } from "../log/mod.ts";
 import { type HealthReport, healthResponse, Router, startServer } from "../http/mod.ts";
 import {
   Counter,
@@ -25,45 +27,9 @@ import {
   metricsResponse,
   type Registry,
 } from "../metrics/mod.ts";
-import { DEFAULT_HEARTBEAT_FAMILY } from "../schema/mod.ts";
 import { VERSION } from "../version.ts";
+import { type HeartbeatConfig, resolveHeartbeatConfig } from "./config.ts";
 import { evaluateHeartbeatHealth, type HeartbeatProgress } from "./health.ts";
-
-/** Configuration of {@linkcode startHeartbeat}; defaults are the original's flags (§2.9). */
-export interface HeartbeatConfig {
-  /** Executive address; `http://` is prepended unless it starts with `http://`/`https://`. */
-  executiveUrl: string;
-  /** Writer secret (required). */
-  writerSecret: string;
-  /** Default `ctlstore`. */
-  familyName?: string;
-  /** Default `heartbeats`. */
-  tableName?: string;
-  /** Default `heartbeat`. */
-  writerName?: string;
-  /** Milliseconds between writes, the first one immediately (default 15 000). */
-  intervalMs?: number;
-  /** Sent as `Authorization: Bearer <token>` when set. */
-  adminToken?: string;
-  /** Start-up attempts before giving up while the executive is unreachable (default 6). */
-  startupAttempts?: number;
-  /** First retry delay in milliseconds, doubled per attempt (default 250). */
-  startupBackoffMs?: number;
-  /** Per-request timeout in milliseconds (default 10 000). */
-  requestTimeoutMs?: number;
-  /** Where errors and progress are logged (default: nowhere). */
-  logger?: Logger;
-  /** Metrics registry to count into (default: a new `heartbeat` registry). */
-  registry?: Registry;
-  /** When set, serve `GET /metrics` and `GET /healthz` on this Go-style address. */
-  metricsBind?: string;
-  /** `/healthz` is 503 once the last successful write is older than this (default 3 intervals). */
-  maxSuccessAgeMs?: number;
-  /** Aborts start-up retries. */
-  signal?: AbortSignal;
-  /** The clock: Unix time in nanoseconds (default {@linkcode unixNanos}). */
-  clock?: () => bigint;
-}
 
 /**
  * A running heartbeat; `address` is the metrics listener's, when `metricsBind` was set, and
@@ -106,21 +72,6 @@ function retryable(error: unknown): boolean {
     (error instanceof ExecutiveError && error.status >= 500);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 async function acceptConflict(call: Promise<void>): Promise<void> {
   try {
     await call;
@@ -135,18 +86,21 @@ async function acceptConflict(call: Promise<void>): Promise<void> {
  * `{"name":"heartbeat","value":<unix ns>}` now and every interval. Write failures after start-up
  * are logged and counted, never fatal.
  *
- * @throws {Error} When start-up fails for good (one-line message).
+ * @throws {SettingError} For an interval that is not positive, before anything starts.
+ * @throws {Error} When start-up fails for good (one-line message), or the signal's reason when
+ *   it aborts start-up.
  * @example
  * ```ts
  * const heartbeat = await startHeartbeat({ executiveUrl: "localhost:3000", writerSecret: "s3cret" });
  * await heartbeat.stop();
  * ```
  */
-export async function startHeartbeat(config: HeartbeatConfig): Promise<RunningHeartbeat> {
-  const family = config.familyName ?? DEFAULT_HEARTBEAT_FAMILY;
-  const table = config.tableName ?? "heartbeats";
+export async function startHeartbeat(settings: HeartbeatConfig): Promise<RunningHeartbeat> {
+  const config = resolveHeartbeatConfig(settings);
+  const family = config.familyName;
+  const table = config.tableName;
   const credentials: WriterCredentials = {
-    writer: config.writerName ?? "heartbeat",
+    writer: config.writerName,
     secret: config.writerSecret,
   };
   const log = config.logger ?? silentLogger;
@@ -168,8 +122,7 @@ export async function startHeartbeat(config: HeartbeatConfig): Promise<RunningHe
     help: "Unix time of the last heartbeat write that succeeded",
     registers: [registry],
   });
-  const intervalMs = config.intervalMs ?? 15_000;
-  const maxSuccessAgeMs = config.maxSuccessAgeMs ?? 3 * intervalMs;
+  const { intervalMs, maxSuccessAgeMs } = config;
   const progress: HeartbeatProgress = { startedAt: Date.now() };
   const health = () => evaluateHeartbeatHealth(progress, maxSuccessAgeMs);
   const router = new Router()
@@ -184,39 +137,40 @@ export async function startHeartbeat(config: HeartbeatConfig): Promise<RunningHe
   const stopping = new AbortController();
   const client = new ExecutiveClient(config.executiveUrl, {
     adminToken: config.adminToken,
-    timeoutMs: config.requestTimeoutMs ?? 10_000,
+    timeoutMs: config.requestTimeoutMs,
     signal: stopping.signal,
   });
 
+  const setUp = async () => {
+    try {
+      await client.registerWriter(credentials);
+      await acceptConflict(client.createFamily(family));
+      await acceptConflict(client.createTable(family, table, {
+        fields: [["name", "string"], ["value", "integer"]],
+        keyFields: ["name"],
+      }));
+    } catch (error) {
+      progress.lastError = errorMessage(error);
+      throw error;
+    }
+  };
   try {
-    const attempts = Math.max(1, config.startupAttempts ?? 6);
-    let delay = config.startupBackoffMs ?? 250;
-    for (let attempt = 1;; attempt++) {
-      try {
-        await client.registerWriter(credentials);
-        await acceptConflict(client.createFamily(family));
-        await acceptConflict(client.createTable(family, table, {
-          fields: [["name", "string"], ["value", "integer"]],
-          keyFields: ["name"],
-        }));
-        break;
-      } catch (error) {
-        progress.lastError = errorMessage(error);
-        if (attempt >= attempts || !retryable(error)) {
-          throw new Error(`heartbeat start-up failed: ${errorMessage(error)}`, { cause: error });
-        }
+    await retry(setUp, {
+      attempts: config.startupAttempts,
+      backoff: new Backoff(config.startupBackoffMs, Infinity),
+      signal: config.signal,
+      retryable,
+      onRetry: (error, attempt, delayMs) =>
         log.warn("heartbeat start-up failed, retrying", {
           attempt,
-          delay_ms: delay,
+          delay_ms: delayMs,
           error: errorMessage(error),
-        });
-        await sleep(delay, config.signal);
-        delay *= 2;
-      }
-    }
+        }),
+    });
   } catch (error) {
     await metricsServer?.shutdown();
-    throw error;
+    config.signal?.throwIfAborted();
+    throw new Error(`heartbeat start-up failed: ${errorMessage(error)}`, { cause: error });
   }
   log.info("heartbeat started", { family, table, writer: credentials.writer });
 

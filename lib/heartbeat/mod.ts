@@ -12,5 +12,6 @@
  *
  * @module
  */
+export * from "./config.ts";
 export * from "./heartbeat.ts";
 export * from "./health.ts";

@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { sleep } from "../backoff.ts";
 
 /** What serving one connection returns (the shape `Deno.serve` returns for a listener). */
 interface ServedConnection {
@@ -169,7 +170,7 @@ export class ConnectionServer {
       } catch (error) {
         if (this.#stopping || isClosedListener(error)) break;
         // Out of file descriptors and the like: the connection is lost, the server is not.
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
         continue;
       }
       this.#open(conn);

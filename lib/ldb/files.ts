@@ -1,8 +1,9 @@
 /**
  * The files an LDB is made of on disk — the database and the companions SQLite keeps beside it
- * in WAL mode (`-wal`, `-shm`) — and moving a damaged LDB aside, companions included, so it
- * can be inspected while a fresh one takes its place. Deciding that an LDB is damaged is
- * `integrity.ts`.
+ * in WAL mode (`-wal`, `-shm`) — the one list of them every part uses, removing them (with a
+ * rollback `-journal` a copy being written may have), and moving a damaged LDB aside,
+ * companions included, so it can be inspected while a fresh one takes its place. Deciding that
+ * an LDB is damaged is `integrity.ts`.
  *
  * @module
  */
@@ -35,6 +36,62 @@ export const LDB_COMPANION_SUFFIXES = ["-wal", "-shm"] as const;
  */
 export function ldbFilePaths(path: string): string[] {
   return [path, ...LDB_COMPANION_SUFFIXES.map((suffix) => path + suffix)];
+}
+
+/**
+ * Removes a file, ignoring a missing one.
+ *
+ * @throws {Error} Any failure other than "not found".
+ * @example
+ * ```ts
+ * import { removeIfExists } from "./files.ts";
+ *
+ * await removeIfExists("/var/spool/ctlstore/ldb.db.tmp");
+ * ```
+ */
+export async function removeIfExists(path: string): Promise<void> {
+  try {
+    await Deno.remove(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+/**
+ * Removes the files SQLite may keep beside a database file — its companions
+ * ({@linkcode LDB_COMPANION_SUFFIXES}) and a rollback `-journal` — but not the file itself;
+ * missing ones are skipped. Stale side files of an older LDB must go before a new file takes
+ * its name, or SQLite would apply them to it.
+ *
+ * @param path The database file.
+ * @example
+ * ```ts
+ * import { removeLdbSideFiles } from "./files.ts";
+ *
+ * await removeLdbSideFiles("/var/spool/ctlstore/ldb.db");
+ * ```
+ */
+export async function removeLdbSideFiles(path: string): Promise<void> {
+  for (const suffix of [...LDB_COMPANION_SUFFIXES, "-journal"]) {
+    await removeIfExists(path + suffix);
+  }
+}
+
+/**
+ * Removes a database file (an LDB, a snapshot, a temporary copy) and the files SQLite may keep
+ * beside it; missing ones are skipped.
+ *
+ * @param path The database file.
+ * @example
+ * ```ts
+ * import { removeLdbFiles } from "./files.ts";
+ *
+ * await removeLdbFiles("/var/spool/ctlstore/ldb.db.snapshot");
+ * ```
+ */
+export async function removeLdbFiles(path: string): Promise<void> {
+  await removeIfExists(path);
+  await removeLdbSideFiles(path);
 }
 
 /** `2026-12-06T00:24:02.123Z` as `20261206T002402.123Z`: sortable, no `:` in file names. */

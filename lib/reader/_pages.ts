@@ -9,7 +9,8 @@
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { fromWhere, prepareQuery, type Query, quoteIdentifier, type TableEntry } from "./_table.ts";
+import { quoteIdentifier } from "../schema/mod.ts";
+import { fromWhere, prepareQuery, type Query, type TableEntry } from "./_table.ts";
 
 /** Rows per page: enough to make the per-query cost negligible, few enough to stay small. */
 export const PAGE_ROWS = 256;

@@ -17,6 +17,7 @@ import {
   NameError,
   normalizeFamilyName,
   normalizeTableName,
+  quoteIdentifier,
 } from "../schema/mod.ts";
 import { ReaderError } from "./errors.ts";
 import type { PageQueries } from "./_pages.ts";
@@ -62,11 +63,6 @@ const BLOB_TYPE = /^(blob|varbinary)/i;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE = -MAX_SAFE;
 const decoder = new TextDecoder();
-
-/** `"name"` with inner quotes doubled. */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
 
 function normalize(fn: (name: string) => string, name: string): string {
   try {

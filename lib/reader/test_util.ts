@@ -16,12 +16,13 @@ import {
   type FieldDef,
   fieldTypeOfColumn,
   ldbTableName,
+  LEDGER_COLUMN_TYPES,
   normalizeFamilyName,
   normalizeFieldName,
   normalizeTableName,
+  quoteIdentifier,
   unzipFieldPair,
 } from "../schema/mod.ts";
-import { quoteIdentifier } from "./_table.ts";
 import { Reader } from "./reader.ts";
 import type { Row } from "./types.ts";
 
@@ -183,7 +184,7 @@ export class LdbTestUtil implements Disposable {
     });
     const keys = def.keyFields.map(normalizeFieldName);
     checkKeyFields(fields, keys);
-    this.db.exec(createTableSql("sqlite", table, fields, keys));
+    this.db.exec(createTableSql(LEDGER_COLUMN_TYPES, table, fields, keys));
     if (def.rows?.length) this.insertRows(def.family, def.name, def.rows);
   }
 

@@ -1,15 +1,13 @@
 /**
- * Waiting helpers for the reflector loop: the jittered poll delay of spec §10.3 and the backoff
- * wait that ends as soon as the upstream answers again. Abortable sleeps and capped exponential
- * backoff for failures (DESIGN §3.6, instead of the original's fixed 1 s restart loop) are
- * `lib/backoff.ts`'s, re-exported here.
+ * The reflector loop's own waits: the jittered poll delay of spec §10.3 and the backoff wait
+ * that ends as soon as the upstream answers again. The abortable sleep and the capped
+ * exponential backoff for failures (DESIGN §3.6, instead of the original's fixed 1 s restart
+ * loop) are `lib/backoff.ts`'s, which every caller imports from there.
  *
  * @module
  */
 
 import { sleep } from "../backoff.ts";
-
-export { Backoff, sleep } from "../backoff.ts";
 
 /**
  * The poll delay `interval × (1 + c × u)` with `u` uniform in [-1, 1); a negative coefficient

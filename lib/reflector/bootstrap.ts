@@ -7,19 +7,21 @@
  * `x-amz-meta-checksum` header) and `data:` (base64 or base64url, or an RFC 2397 data URL). A
  * name ending in `.gz` is gunzipped while streaming. The checksum (base64 SHA-1 of the
  * uncompressed file) is verified before the rename; a partial reflector then removes the families
- * it does not carry (`partial_snapshot.ts`); stale `-wal`/`-shm` files of an older LDB are
- * removed first. Up to 5 attempts 1 s apart for temporary failures (network, 5xx, checksum
- * mismatch, a missing snapshot); a missing snapshot in supervisor mode means "start empty";
- * corrupt gzip or a file that is not SQLite fails at once.
+ * it does not carry (`partial_snapshot.ts`); stale side files of an older LDB (`-wal`, `-shm`,
+ * `-journal`, `lib/ldb/files.ts`) are removed first. Up to 5 attempts 1 s apart (`retry` of
+ * `lib/backoff.ts`) for temporary failures (network, 5xx, checksum mismatch, a missing
+ * snapshot); a missing snapshot in supervisor mode means "start empty"; corrupt gzip or a file
+ * that is not SQLite fails at once.
  *
  * @module
  */
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Backoff, retry } from "../backoff.ts";
+import { removeLdbFiles, removeLdbSideFiles } from "../ldb/mod.ts";
 import { errorMessage, type Logger } from "../log/mod.ts";
 import { parseS3Url, S3Client, S3Error } from "../s3/mod.ts";
-import { sleep } from "./backoff.ts";
 import { fitSnapshotToFamilies } from "./partial_snapshot.ts";
 
 /** Options of {@linkcode bootstrapLdb}. */
@@ -60,6 +62,10 @@ class BootstrapFailure extends Error {
   constructor(readonly type: FailureType, message: string, options?: ErrorOptions) {
     super(message, options);
   }
+}
+
+function failureType(error: unknown): FailureType {
+  return error instanceof BootstrapFailure ? error.type : "generic";
 }
 
 interface Snapshot {
@@ -207,14 +213,6 @@ function observeSource(
   });
 }
 
-async function removeIfPresent(path: string): Promise<void> {
-  try {
-    await Deno.remove(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-}
-
 function startsWithSqliteHeader(head: Uint8Array): boolean {
   return head.length >= SQLITE_HEADER.length && SQLITE_HEADER.every((b, i) => head[i] === b);
 }
@@ -284,8 +282,7 @@ async function downloadOnce(options: BootstrapOptions): Promise<number> {
   } catch (error) {
     throw new BootstrapFailure("generic", errorMessage(error), { cause: error });
   }
-  await removeIfPresent(`${ldbPath}-wal`);
-  await removeIfPresent(`${ldbPath}-shm`);
+  await removeLdbSideFiles(ldbPath);
   await Deno.rename(tmpPath, ldbPath);
   if (snapshot.gzip) log.info(`LDB inflated ${source.bytes} -> ${bytes} bytes`);
   log.info("LDB snapshot downloaded", {
@@ -325,34 +322,42 @@ export async function bootstrapLdb(options: BootstrapOptions): Promise<Bootstrap
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   await Deno.mkdir(dirname(ldbPath), { recursive: true });
-  const attempts = options.attempts ?? 5;
-  let last: unknown;
-  try {
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        await downloadOnce(options);
-        return "downloaded";
-      } catch (error) {
-        last = error;
-        const type = error instanceof BootstrapFailure ? error.type : "generic";
-        options.onError?.(type);
-        if (type === "permanent" && options.notFoundIsEmpty) {
-          log.info("Starting with a new LDB", { reason: errorMessage(error) });
-          return "empty";
-        }
-        if (type === "generic") throw error;
+  /** Whether a failure ends the retries: one that will not go away, or "start empty". */
+  const final = (error: unknown) => {
+    const type = failureType(error);
+    return type === "generic" || (type === "permanent" && !!options.notFoundIsEmpty);
+  };
+  const downloadAttempt = async (attempt: number) => {
+    try {
+      await downloadOnce(options);
+    } catch (error) {
+      options.onError?.(failureType(error));
+      if (!final(error)) {
         log.warn("bootstrap attempt failed", { attempt, error: errorMessage(error) });
-        if (options.signal?.aborted) break;
-        if (attempt < attempts) await sleep(options.retryDelayMs ?? 1000, options.signal);
       }
+      throw error;
     }
+  };
+  const delayMs = options.retryDelayMs ?? 1000;
+  try {
+    await retry(downloadAttempt, {
+      attempts: options.attempts ?? 5,
+      backoff: new Backoff(delayMs, delayMs),
+      signal: options.signal,
+      retryable: (error) => !final(error),
+    });
+    return "downloaded";
+  } catch (error) {
+    if (failureType(error) === "generic") throw error;
+    if (final(error)) {
+      log.info("Starting with a new LDB", { reason: errorMessage(error) });
+      return "empty";
+    }
+    throw new Error(
+      `download of ldb snapshot failed after max attempts reached: ${errorMessage(error)}`,
+      { cause: error },
+    );
   } finally {
-    for (const suffix of [".tmp", ".tmp-wal", ".tmp-shm", ".tmp-journal"]) {
-      await removeIfPresent(`${ldbPath}${suffix}`);
-    }
+    await removeLdbFiles(`${ldbPath}.tmp`);
   }
-  throw new Error(
-    `download of ldb snapshot failed after max attempts reached: ${errorMessage(last)}`,
-    { cause: last },
-  );
 }

@@ -22,7 +22,7 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { ChangeOp } from "../ldb/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import { parseLdbTableName } from "../schema/mod.ts";
+import { parseLdbTableName, quoteIdentifier } from "../schema/mod.ts";
 import type { ParsedStatement } from "./statement.ts";
 
 /** One primary-key column of a changed row. */
@@ -92,10 +92,6 @@ const TEXT_TYPE = /CHAR|CLOB|TEXT/i;
 
 const BINARY_TYPE = /^\s*(BLOB|VARBINARY)/i;
 const decoder = new TextDecoder();
-
-function quote(identifier: string): string {
-  return `"${identifier.replaceAll('"', '""')}"`;
-}
 
 /** Blobs in columns not declared binary are reported as text, as Go's changelog does. */
 function keyValue(type: string, value: unknown): unknown {
@@ -247,7 +243,7 @@ export class ChangeKeyCapture {
         (this.#tableInfo.all(table) as { name: string; type: string; pk: number }[])
           .filter((column) => column.pk > 0);
       if (keyColumns.length > 0) {
-        const list = keyColumns.map((c) => quote(c.name)).join(", ");
+        const list = keyColumns.map((c) => quoteIdentifier(c.name)).join(", ");
         info = {
           ...names,
           columns: keyColumns.map(({ name, type }) => ({ name, type })),
@@ -262,7 +258,7 @@ export class ChangeKeyCapture {
               ? "text"
               : undefined
           ),
-          selectSql: `SELECT ${list} FROM ${quote(table)}`,
+          selectSql: `SELECT ${list} FROM ${quoteIdentifier(table)}`,
         };
       }
     }

@@ -8,15 +8,23 @@
  * `-poll-timeout 0` means no timeout instead of a stalled reflector, failures back off
  * exponentially (100 ms doubling to 30 s) while an unreachable upstream is probed every second,
  * and a malformed `-metrics-bind` is rejected here, before anything is opened or created.
+ * This is the one place of the reflector's defaults ({@linkcode REFLECTOR_DEFAULTS}, which the
+ * flags show) and of the checks on its settings (the commands only map flags to settings).
  *
  * @module
  */
 import { basename } from "node:path";
-import { DEFAULT_LEDGER_TABLE } from "../ctldb/mod.ts";
+import { DEFAULT_LEDGER_TABLE, UPSTREAM_DRIVERS } from "../ctldb/mod.ts";
 import { parseListenAddress } from "../http/mod.ts";
-import { type IntegrityCheckMode, parseIntegrityCheckMode } from "../ldb/mod.ts";
+import {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  DEFAULT_INTEGRITY_CHECK,
+  type IntegrityCheckMode,
+  parseIntegrityCheckMode,
+} from "../ldb/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { Registry } from "../metrics/mod.ts";
+import { nonNegative, positive, SettingError } from "../setting_error.ts";
 import { DEFAULT_INIT_SNAPSHOT_METRICS_PATH } from "./init_snapshot_metrics.ts";
 import { resolveFamilySet } from "./family_filter.ts";
 
@@ -39,7 +47,7 @@ export type WalCheckpointType = typeof WAL_CHECKPOINT_TYPES[number];
 export interface ReflectorConfig {
   /** The LDB file. */
   ldbPath: string;
-  /** `mysql` or `sqlite3`. */
+  /** `mysql`, `postgres`, or `sqlite3` (any of the ctldb registry's `UPSTREAM_DRIVERS`). */
   upstreamDriver: string;
   /** The ctldb DSN (for `sqlite3`: the path of the SQLite ctldb). */
   upstreamDsn: string;
@@ -172,34 +180,78 @@ export function reflectorId(ldbPath: string, index: number): string {
  */
 export const DEFAULT_CHANGE_HISTORY_SIZE = 100_000;
 
-function changeHistorySize(size: number | undefined): number {
-  const value = size ?? DEFAULT_CHANGE_HISTORY_SIZE;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(
-      `invalid change history size ${value}: must be a non-negative integer (0 turns it off)`,
-    );
-  }
-  return value;
-}
+/**
+ * The defaults of {@linkcode ReflectorConfig}: the original's flag defaults (spec §2.5) except
+ * where DESIGN §3.6 deliberately differs (WAL checkpointing on, backoff, upstream probes). The
+ * flags of `ctlstore reflector` take their defaults from here.
+ *
+ * @example
+ * ```ts
+ * import { REFLECTOR_DEFAULTS } from "./config.ts";
+ *
+ * console.log(REFLECTOR_DEFAULTS.pollIntervalMs); // 1000
+ * ```
+ */
+export const REFLECTOR_DEFAULTS = Object.freeze({
+  upstreamLedgerTable: DEFAULT_LEDGER_TABLE,
+  changelogSize: 1_048_576,
+  changeHistorySize: DEFAULT_CHANGE_HISTORY_SIZE,
+  bootstrapRetryDelayMs: 1000,
+  integrityCheck: DEFAULT_INTEGRITY_CHECK,
+  pollIntervalMs: 1000,
+  pollJitterCoefficient: 0.25,
+  pollTimeoutMs: 5000,
+  queryBlockSize: 100,
+  backoffInitialMs: 100,
+  backoffMaxMs: 30_000,
+  upstreamProbeIntervalMs: 1000,
+  maxHealthyLatencyMs: 60_000,
+  ledgerLatencyPollIntervalMs: 10_000,
+  walPollIntervalMs: 10_000,
+  walCheckpointThresholdSize: 8_388_608,
+  walCheckpointType: "PASSIVE" as WalCheckpointType,
+  busyTimeoutMs: DEFAULT_BUSY_TIMEOUT_MS,
+  maxBatchStatements: 10_000,
+  maxBatchMs: 200,
+});
 
-function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) {
-    throw new RangeError(`invalid ${name} ${value}: must not be negative`);
-  }
-  return value;
-}
+/** The settings with a number default that must not be negative. */
+type NumericSetting =
+  | "bootstrapRetryDelayMs"
+  | "pollTimeoutMs"
+  | "backoffInitialMs"
+  | "backoffMaxMs"
+  | "upstreamProbeIntervalMs"
+  | "maxHealthyLatencyMs"
+  | "walPollIntervalMs"
+  | "walCheckpointThresholdSize"
+  | "maxBatchMs";
 
 function metricsBind(address: string | undefined): string {
   if (address) parseListenAddress(address); // throws: invalid listen address '…': expected host:port
   return address ?? "";
 }
 
+function walCheckpointType(value: string | undefined): WalCheckpointType {
+  const type = (value ?? REFLECTOR_DEFAULTS.walCheckpointType).toUpperCase();
+  if ((WAL_CHECKPOINT_TYPES as readonly string[]).includes(type)) return type as WalCheckpointType;
+  const reason = `expected one of ${WAL_CHECKPOINT_TYPES.join(", ")}`;
+  throw new SettingError({
+    setting: "walCheckpointType",
+    value,
+    reason,
+    message: `invalid wal checkpoint type '${value}': ${reason}`,
+  });
+}
+
 /**
  * Checks a configuration and fills in the defaults.
  *
- * @throws {TypeError} For a missing LDB path or DSN, an unknown driver, checkpoint type or
- *   integrity check mode, invalid families, or a malformed metrics address.
- * @throws {RangeError} For negative or zero durations and sizes where they make no sense.
+ * @throws {TypeError} For a missing LDB path or DSN, an unknown integrity check mode, invalid
+ *   families, or a malformed metrics address.
+ * @throws {SettingError} For an unknown driver or checkpoint type, and for negative or zero
+ *   durations and sizes where they make no sense; it names the setting, so `ctlstore reflector`
+ *   can name the flag.
  * @example
  * ```ts
  * import { resolveReflectorConfig } from "./config.ts";
@@ -213,74 +265,76 @@ function metricsBind(address: string | undefined): string {
  * ```
  */
 export function resolveReflectorConfig(config: ReflectorConfig): ResolvedReflectorConfig {
+  const d = REFLECTOR_DEFAULTS;
   if (!config.ldbPath) throw new TypeError("the LDB path is required");
-  if (config.upstreamDriver !== "mysql" && config.upstreamDriver !== "sqlite3") {
-    throw new TypeError(
-      `unsupported upstream driver '${config.upstreamDriver}': expected mysql or sqlite3`,
-    );
+  if (!UPSTREAM_DRIVERS.includes(config.upstreamDriver)) {
+    const expected = `expected one of ${UPSTREAM_DRIVERS.join(", ")}`;
+    throw new SettingError({
+      setting: "upstreamDriver",
+      value: config.upstreamDriver,
+      reason: expected,
+      message: `unsupported upstream driver '${config.upstreamDriver}': ${expected}`,
+    });
   }
   if (!config.upstreamDsn) throw new TypeError("the upstream DSN is required");
-  const type = (config.walCheckpointType ?? "PASSIVE").toUpperCase();
-  if (!(WAL_CHECKPOINT_TYPES as readonly string[]).includes(type)) {
-    throw new TypeError(
-      `invalid wal checkpoint type '${config.walCheckpointType}': expected one of ${
-        WAL_CHECKPOINT_TYPES.join(", ")
-      }`,
-    );
-  }
-  const pollIntervalMs = config.pollIntervalMs ?? 1000;
-  if (!(pollIntervalMs > 0)) throw new RangeError("the poll interval must be positive");
-  const blockSize = config.queryBlockSize || 100;
-  if (!Number.isSafeInteger(blockSize) || blockSize < 1) {
-    throw new RangeError(`invalid query block size ${blockSize}`);
-  }
+  const pollIntervalMs = positive(
+    "pollIntervalMs",
+    "poll interval",
+    config.pollIntervalMs ?? d.pollIntervalMs,
+  );
+  const number = (key: NumericSetting, description: string) =>
+    nonNegative(key, description, config[key] ?? d[key]);
   return {
     ldbPath: config.ldbPath,
     upstreamDriver: config.upstreamDriver,
     upstreamDsn: config.upstreamDsn,
-    upstreamLedgerTable: config.upstreamLedgerTable || DEFAULT_LEDGER_TABLE,
+    upstreamLedgerTable: config.upstreamLedgerTable || d.upstreamLedgerTable,
     changelogPath: config.changelogPath ?? "",
-    changelogSize: config.changelogSize ?? 1_048_576,
-    changeHistorySize: changeHistorySize(config.changeHistorySize),
+    changelogSize: config.changelogSize ?? d.changelogSize,
+    changeHistorySize: nonNegative(
+      "changeHistorySize",
+      "change history size",
+      config.changeHistorySize ?? d.changeHistorySize,
+      true,
+    ),
     families: resolveFamilySet(config.families ?? []),
     bootstrapUrl: config.bootstrapUrl ?? "",
     bootstrapRegion: config.bootstrapRegion ?? "",
     bootstrapEndpoint: config.bootstrapEndpoint ?? "",
     bootstrapNotFoundIsEmpty: config.bootstrapNotFoundIsEmpty ?? false,
-    bootstrapRetryDelayMs: nonNegative(
-      "bootstrap retry delay",
-      config.bootstrapRetryDelayMs ?? 1000,
-    ),
+    bootstrapRetryDelayMs: number("bootstrapRetryDelayMs", "bootstrap retry delay"),
     integrityCheck: parseIntegrityCheckMode(config.integrityCheck),
     pollIntervalMs,
-    pollJitterCoefficient: config.pollJitterCoefficient ?? 0.25,
-    pollTimeoutMs: nonNegative("poll timeout", config.pollTimeoutMs ?? 5000),
-    queryBlockSize: blockSize,
+    pollJitterCoefficient: config.pollJitterCoefficient ?? d.pollJitterCoefficient,
+    pollTimeoutMs: number("pollTimeoutMs", "poll timeout"),
+    // 0 means the default, as in the original.
+    queryBlockSize:
+      nonNegative("queryBlockSize", "query block size", config.queryBlockSize ?? 0, true) ||
+      d.queryBlockSize,
     gapGraceMs: nonNegative(
+      "gapGraceMs",
       "gap grace period",
       config.gapGraceMs ?? Math.min(5000, Math.max(1000, 3 * pollIntervalMs)),
     ),
-    backoffInitialMs: nonNegative("backoff", config.backoffInitialMs ?? 100),
-    backoffMaxMs: nonNegative("backoff", config.backoffMaxMs ?? 30_000),
-    upstreamProbeIntervalMs: nonNegative(
-      "upstream probe interval",
-      config.upstreamProbeIntervalMs ?? 1000,
-    ),
-    maxHealthyLatencyMs: nonNegative("max healthy latency", config.maxHealthyLatencyMs ?? 60_000),
+    backoffInitialMs: number("backoffInitialMs", "first backoff delay"),
+    backoffMaxMs: number("backoffMaxMs", "longest backoff delay"),
+    upstreamProbeIntervalMs: number("upstreamProbeIntervalMs", "upstream probe interval"),
+    maxHealthyLatencyMs: number("maxHealthyLatencyMs", "max healthy latency"),
+    // 0 means the default.
     ledgerLatencyPollIntervalMs: nonNegative(
+      "ledgerLatencyPollIntervalMs",
       "ledger latency poll interval",
       config.ledgerLatencyPollIntervalMs ?? 0,
-    ) || 10_000,
+    ) || d.ledgerLatencyPollIntervalMs,
     metricsBind: metricsBind(config.metricsBind),
-    walPollIntervalMs: nonNegative("wal poll interval", config.walPollIntervalMs ?? 10_000),
-    walCheckpointThresholdSize: nonNegative(
-      "wal checkpoint threshold",
-      config.walCheckpointThresholdSize ?? 8_388_608,
-    ),
-    walCheckpointType: type as WalCheckpointType,
-    busyTimeoutMs: nonNegative("busy timeout", config.busyTimeoutMs ?? 0) || 5000,
-    maxBatchStatements: config.maxBatchStatements || 10_000,
-    maxBatchMs: nonNegative("batch commit interval", config.maxBatchMs ?? 200),
+    walPollIntervalMs: number("walPollIntervalMs", "wal poll interval"),
+    walCheckpointThresholdSize: number("walCheckpointThresholdSize", "wal checkpoint threshold"),
+    walCheckpointType: walCheckpointType(config.walCheckpointType),
+    // 0 means the default, as in the original.
+    busyTimeoutMs: nonNegative("busyTimeoutMs", "busy timeout", config.busyTimeoutMs ?? 0, true) ||
+      d.busyTimeoutMs,
+    maxBatchStatements: config.maxBatchStatements || d.maxBatchStatements,
+    maxBatchMs: number("maxBatchMs", "batch commit interval"),
     initSnapshotMetricsPath: config.initSnapshotMetricsPath ?? DEFAULT_INIT_SNAPSHOT_METRICS_PATH,
     id: config.id || reflectorId(config.ldbPath, 0),
     logger: config.logger,

@@ -16,7 +16,7 @@
 import { CtldbUnavailableError } from "../ctldb/mod.ts";
 import { errorMessage, type Logger, RateLimitedLog } from "../log/mod.ts";
 import type { ApplyError } from "./applier.ts";
-import { Backoff } from "./backoff.ts";
+import { Backoff } from "../backoff.ts";
 import { PollTimeoutError } from "./ledger_source.ts";
 import type { ReflectorMetrics } from "./metrics.ts";
 

@@ -1,7 +1,7 @@
 /**
  * Reads the DML ledger for the reflector (spec §10.3): blocks of at most `blockSize` rows after
- * a seq, each query bounded by the poll timeout, from a MySQL ctldb (`-upstream-driver mysql`)
- * or an embedded SQLite ctldb (`sqlite3`, the DSN being its path).
+ * a seq, each query bounded by the poll timeout, from the ctldb that `-upstream-driver` names
+ * (`mysql`, `postgres`, or `sqlite3` for an embedded SQLite ctldb, the DSN being its path).
  *
  * Sequence gaps (spec §8) are waited on briefly: rows after a missing seq are held back until the
  * gap fills (an in-flight transaction committing) or has been seen for `gapGraceMs` (a
@@ -9,14 +9,20 @@
  * It never restarts and never waits forever. An empty LDB starts at the first seq the ledger has
  * (older rows may have been pruned). This module does not apply anything.
  *
- * The upstream is only read: a SQLite ctldb must exist and is opened read-only, and it must hold
- * the ledger table, so a mistyped path fails the start with one line instead of creating an
- * empty database and retrying forever. A MySQL database that does not exist fails the start too;
- * an unreachable server or a ledger table the executive has yet to create is retried.
+ * The upstream is only read: an embedded (SQLite) ctldb must exist and is opened read-only, and
+ * it must hold the ledger table, so a mistyped path fails the start with one line instead of
+ * creating an empty database and retrying forever. A server database that does not exist fails
+ * the start too; an unreachable server or a ledger table the executive has yet to create is
+ * retried.
  *
  * @module
  */
-import { type Ctldb, isUnknownDatabaseError, type LedgerEntry, openCtldb } from "../ctldb/mod.ts";
+import {
+  adapterForUpstreamDriver,
+  type Ctldb,
+  isUnknownDatabaseError,
+  type LedgerEntry,
+} from "../ctldb/mod.ts";
 import { errorMessage, type Logger } from "../log/mod.ts";
 
 /** The ledger query did not answer within the poll timeout. */
@@ -56,7 +62,7 @@ export interface LedgerSourceOptions {
 /**
  * Turns a reflector `-upstream-driver`/`-upstream-dsn` pair into a ctldb DSN.
  *
- * @throws {TypeError} For drivers other than `mysql` and `sqlite3`.
+ * @throws {TypeError} For a driver no ctldb adapter reads.
  * @example
  * ```ts
  * import { upstreamDsn } from "./ledger_source.ts";
@@ -65,12 +71,7 @@ export interface LedgerSourceOptions {
  * ```
  */
 export function upstreamDsn(driver: string, dsn: string): string {
-  if (driver === "mysql") return dsn;
-  if (driver === "sqlite3") {
-    if (dsn.startsWith("sqlite:")) return dsn;
-    return `sqlite:${dsn.replace(/^file:/, "").replace(/\?.*$/, "")}`;
-  }
-  throw new TypeError(`unsupported upstream driver '${driver}': expected mysql or sqlite3`);
+  return adapterForUpstreamDriver(driver).upstreamDsn(dsn);
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
@@ -122,7 +123,7 @@ export class LedgerSource {
    * be what the reflector reads.
    *
    * @throws {TypeError} For an unknown driver; DSN errors of `openCtldb`.
-   * @throws {Error} When a SQLite upstream does not exist or is not a ctldb, or a MySQL
+   * @throws {Error} When a SQLite upstream does not exist or is not a ctldb, or a server
    *   database does not exist (one line, without the DSN).
    */
   static async open(
@@ -130,15 +131,16 @@ export class LedgerSource {
     dsn: string,
     options: LedgerSourceOptions,
   ): Promise<LedgerSource> {
+    const adapter = adapterForUpstreamDriver(driver);
     let ctldb: Ctldb;
     try {
-      ctldb = await openCtldb(upstreamDsn(driver, dsn), { readOnly: true });
+      ctldb = await adapter.open(adapter.upstreamDsn(dsn), { readOnly: true });
     } catch (error) {
       throw new Error(`cannot open the upstream: ${errorMessage(error)}`, { cause: error });
     }
     const source = new LedgerSource(ctldb, options);
     try {
-      await source.#check(driver === "sqlite3" ? dsn : undefined);
+      await source.#check(ctldb.embedded ? dsn : undefined);
     } catch (error) {
       await ctldb.close().catch(() => {});
       throw error;
@@ -146,14 +148,17 @@ export class LedgerSource {
     return source;
   }
 
-  /** Reads the max seq once: what fails now for good fails the start; outages are retried. */
-  async #check(sqlitePath: string | undefined): Promise<void> {
+  /**
+   * Reads the max seq once: what fails now for good fails the start (any failure of a local
+   * file, a database that does not exist); outages are retried.
+   */
+  async #check(filePath: string | undefined): Promise<void> {
     try {
       await this.maxSeq();
     } catch (error) {
       const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
-      if (sqlitePath !== undefined) {
-        throw new Error(`upstream ${sqlitePath} is not a ctldb: ${errorMessage(cause)}`, {
+      if (filePath !== undefined) {
+        throw new Error(`upstream ${filePath} is not a ctldb: ${errorMessage(cause)}`, {
           cause: error,
         });
       }

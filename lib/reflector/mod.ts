@@ -28,6 +28,7 @@ export {
 } from "./multi_reflector.ts";
 export {
   DEFAULT_CHANGE_HISTORY_SIZE,
+  REFLECTOR_DEFAULTS,
   type ReflectorConfig,
   reflectorId,
   type ResolvedReflectorConfig,

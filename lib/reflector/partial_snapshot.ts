@@ -20,7 +20,7 @@ import {
   writeLdbFamilies,
 } from "../ldb/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import { parseLdbTableName } from "../schema/mod.ts";
+import { parseLdbTableName, quoteIdentifier } from "../schema/mod.ts";
 
 /** What {@linkcode fitSnapshotToFamilies} removed. */
 export interface SnapshotTrim {
@@ -30,10 +30,6 @@ export interface SnapshotTrim {
   families: number;
   /** Change-history entries of other families deleted. */
   historyEntries: number;
-}
-
-function quote(identifier: string): string {
-  return `"${identifier.replaceAll('"', '""')}"`;
 }
 
 /**
@@ -91,7 +87,7 @@ export function fitSnapshotToFamilies(
       for (const table of tables) {
         const family = parseLdbTableName(table)?.family;
         if (family === undefined || carried.has(family)) continue;
-        db.exec(`DROP TABLE ${quote(table)}`);
+        db.exec(`DROP TABLE ${quoteIdentifier(table)}`);
         others.add(family);
         trim.tables++;
       }

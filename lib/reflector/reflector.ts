@@ -17,12 +17,13 @@
 import type { RunningService } from "../service.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { RunningServer } from "../http/mod.ts";
+import { sleep } from "../backoff.ts";
 import { getLdbLastUpdate, LdbFaultLatch } from "../ldb/mod.ts";
 import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
 import { createRegistry, type Registry } from "../metrics/mod.ts";
 import { VERSION } from "../version.ts";
 import { Applier, ApplyError, type CommitInfo } from "./applier.ts";
-import { jitteredInterval, sleep, sleepUntilReachable } from "./backoff.ts";
+import { jitteredInterval, sleepUntilReachable } from "./backoff.ts";
 import { type ChangeHistoryStats, openChangeHistory } from "./change_history.ts";
 import type { ChangelogFile } from "./changelog.ts";
 import type { ResolvedReflectorConfig } from "./config.ts";

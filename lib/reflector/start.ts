@@ -11,7 +11,7 @@
  * @module
  */
 import { formatListenAddress, type RunningServer } from "../http/mod.ts";
-import { ldbFilePaths, openLdbForWrite, pathExists } from "../ldb/mod.ts";
+import { openLdbForWrite, pathExists, removeLdbFiles } from "../ldb/mod.ts";
 import { errorMessage, type Logger, redactDsn, silentLogger } from "../log/mod.ts";
 import { createRegistry, type Registry } from "../metrics/mod.ts";
 import { VERSION } from "../version.ts";
@@ -169,19 +169,14 @@ async function openAndRun(
       db.close();
     }
     // An LDB this start created would make the next start skip bootstrap: remove it.
-    if (created) await removeLdbFiles(resolved.ldbPath, log);
-    throw error;
-  }
-}
-
-async function removeLdbFiles(ldbPath: string, log: Logger): Promise<void> {
-  for (const path of ldbFilePaths(ldbPath)) {
-    try {
-      await Deno.remove(path);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) {
-        log.warn("cannot remove the LDB of a failed start", { path, error: errorMessage(error) });
-      }
+    if (created) {
+      await removeLdbFiles(resolved.ldbPath).catch((removal) =>
+        log.warn("cannot remove the LDB of a failed start", {
+          path: resolved.ldbPath,
+          error: errorMessage(removal),
+        })
+      );
     }
+    throw error;
   }
 }

@@ -1,7 +1,8 @@
 /**
- * The six ctlstore field types, their column types in each dialect, the reverse mapping from
- * column type text back to a field type, and which types may be primary-key columns
- * (spec §5.2, §5.3). Value checking lives in `field_values.ts`.
+ * The six ctlstore field types, their column types in the ledger and LDBs (SQLite), the reverse
+ * mapping from column type text back to a field type, and which types may be primary-key
+ * columns (spec §5.2, §5.3). Each ctldb adapter (`lib/ctldb`) declares its own column types in
+ * the same {@linkcode ColumnTypes} shape. Value checking lives in `field_values.ts`.
  *
  * @module
  */
@@ -37,23 +38,43 @@ export const FIELD_TYPES: readonly FieldType[] = Object.freeze([
   "bytestring",
 ]);
 
-const MYSQL_TYPES: Record<FieldType, string> = {
-  string: "VARCHAR(191)",
-  integer: "BIGINT",
-  decimal: "DOUBLE",
-  text: "MEDIUMTEXT",
-  binary: "MEDIUMBLOB",
-  bytestring: "VARBINARY(255)",
-};
+/**
+ * The column type of each field type in one database's DDL.
+ *
+ * @example A database's column types
+ * ```ts
+ * import type { ColumnTypes } from "./field_types.ts";
+ *
+ * const types: ColumnTypes = {
+ *   string: "VARCHAR(191)",
+ *   integer: "BIGINT",
+ *   decimal: "DOUBLE",
+ *   text: "MEDIUMTEXT",
+ *   binary: "MEDIUMBLOB",
+ *   bytestring: "VARBINARY(255)",
+ * };
+ * ```
+ */
+export type ColumnTypes = Readonly<Record<FieldType, string>>;
 
-const SQLITE_TYPES: Record<FieldType, string> = {
+/**
+ * The column types of the DML ledger's DDL and of LDBs (SQLite), the original's spec §5.2.
+ *
+ * @example The ledger type of a bytestring
+ * ```ts
+ * import { LEDGER_COLUMN_TYPES } from "./field_types.ts";
+ *
+ * console.log(LEDGER_COLUMN_TYPES.bytestring); // BLOB(255)
+ * ```
+ */
+export const LEDGER_COLUMN_TYPES: ColumnTypes = Object.freeze({
   string: "VARCHAR(191)",
   integer: "INTEGER",
   decimal: "REAL",
   text: "TEXT",
   binary: "BLOB",
   bytestring: "BLOB(255)",
-};
+});
 
 const COLUMN_TYPES: ReadonlyMap<string, FieldType> = new Map<string, FieldType>([
   ["varchar", "string"],
@@ -91,24 +112,7 @@ const COLUMN_TYPES: ReadonlyMap<string, FieldType> = new Map<string, FieldType>(
  * ```
  */
 export function isFieldType(text: string): text is FieldType {
-  return Object.hasOwn(MYSQL_TYPES, text);
-}
-
-/**
- * The MySQL (ctldb) column type of a field type.
- *
- * @param type The field type.
- * @returns The DDL type text, e.g. `VARBINARY(255)`.
- *
- * @example MySQL type of a bytestring
- * ```ts
- * import { mysqlColumnType } from "./field_types.ts";
- *
- * console.log(mysqlColumnType("bytestring")); // VARBINARY(255)
- * ```
- */
-export function mysqlColumnType(type: FieldType): string {
-  return MYSQL_TYPES[type];
+  return Object.hasOwn(LEDGER_COLUMN_TYPES, text);
 }
 
 /**
@@ -125,13 +129,14 @@ export function mysqlColumnType(type: FieldType): string {
  * ```
  */
 export function sqliteColumnType(type: FieldType): string {
-  return SQLITE_TYPES[type];
+  return LEDGER_COLUMN_TYPES[type];
 }
 
 /**
  * Resolves a column type read back from a database (MySQL `information_schema.columns.data_type`
  * or SQLite `pragma_table_info.type`) to a field type, case-insensitively. Only the original's
- * list is known: `int` or `varchar(255)`, for example, are not.
+ * list is known: `int` or `varchar(255)`, for example, are not. Adapters whose type names differ
+ * (PostgreSQL) resolve their own.
  *
  * @param columnType The column type text.
  * @returns The field type, or `undefined` when the text is not in the map.

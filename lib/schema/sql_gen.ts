@@ -1,28 +1,16 @@
 /**
  * The exact text of every generated DDL and DML statement (spec §6): the same generator
- * produces the MySQL flavour applied to ctldb and the SQLite flavour written to the ledger.
- * Table names are emitted unquoted and column names double-quoted; both must already be
- * validated (see `names.ts`), so neither can contain a quote. Values must already be checked
- * against their column types (see `field_values.ts`).
+ * produces the DDL applied to ctldb (with the ctldb adapter's {@linkcode ColumnTypes}) and the
+ * statements written to the ledger (with {@linkcode LEDGER_COLUMN_TYPES}). Table names are
+ * emitted unquoted and column names double-quoted; both must already be validated (see
+ * `names.ts`), so neither can contain a quote. Values must already be checked against their
+ * column types (see `field_values.ts`).
  *
  * @module
  */
 
-import { type FieldType, mysqlColumnType, sqliteColumnType } from "./field_types.ts";
+import type { ColumnTypes, FieldType } from "./field_types.ts";
 import { sqlLiteral, type SqlValue } from "./sql_literal.ts";
-
-/**
- * Which database's column type names a DDL statement uses: `mysql` for ctldb, `sqlite` for
- * the ledger and LDBs.
- *
- * @example Pick the ledger dialect
- * ```ts
- * import type { Dialect } from "./sql_gen.ts";
- *
- * const ledger: Dialect = "sqlite";
- * ```
- */
-export type Dialect = "mysql" | "sqlite";
 
 /**
  * A column of a family table: its normalized name and field type.
@@ -65,19 +53,32 @@ export const LEDGER_BEGIN = "--- BEGIN";
  */
 export const LEDGER_COMMIT = "--- COMMIT";
 
-function columnType(dialect: Dialect, type: FieldType): string {
-  return dialect === "mysql" ? mysqlColumnType(type) : sqliteColumnType(type);
+/**
+ * Quotes an SQL identifier the standard way (double quotes, inner `"` doubled), which SQLite,
+ * PostgreSQL and MySQL in `ANSI_QUOTES` mode all read. The one quoting rule of the project.
+ *
+ * @param name The identifier.
+ * @returns The quoted identifier.
+ *
+ * @example Quote a column name
+ * ```ts
+ * import { quoteIdentifier } from "./sql_gen.ts";
+ *
+ * console.log(quoteIdentifier('odd"name')); // "odd""name"
+ * ```
+ */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
-function quoteColumn(name: string): string {
-  return `"${name}"`;
-}
+const quoteColumn = quoteIdentifier;
 
 /**
  * `CREATE TABLE <t> ("f1" T1, "f2" T2, PRIMARY KEY("k1","k2"));` with columns in the given order
  * and the key in `keyFields` order.
  *
- * @param dialect Which column type names to use.
+ * @param types Column type names: {@linkcode LEDGER_COLUMN_TYPES} for the ledger, the ctldb
+ *   adapter's `columnTypes` for ctldb.
  * @param table Physical table name (`family___table`).
  * @param fields The columns, in request order.
  * @param keyFields Primary-key column names, in key order.
@@ -85,9 +86,10 @@ function quoteColumn(name: string): string {
  *
  * @example The ledger DDL of a table
  * ```ts
+ * import { LEDGER_COLUMN_TYPES } from "./field_types.ts";
  * import { createTableSql } from "./sql_gen.ts";
  *
- * const sql = createTableSql("sqlite", "myfamily___mytable", [
+ * const sql = createTableSql(LEDGER_COLUMN_TYPES, "myfamily___mytable", [
  *   { name: "id", type: "integer" },
  *   { name: "name", type: "string" },
  * ], ["id"]);
@@ -95,12 +97,12 @@ function quoteColumn(name: string): string {
  * ```
  */
 export function createTableSql(
-  dialect: Dialect,
+  types: ColumnTypes,
   table: string,
   fields: FieldDef[],
   keyFields: string[],
 ): string {
-  const columns = fields.map((f) => `${quoteColumn(f.name)} ${columnType(dialect, f.type)}`);
+  const columns = fields.map((f) => `${quoteColumn(f.name)} ${types[f.type]}`);
   columns.push(`PRIMARY KEY(${keyFields.map(quoteColumn).join(",")})`);
   return `CREATE TABLE ${table} (${columns.join(", ")});`;
 }
@@ -108,23 +110,22 @@ export function createTableSql(
 /**
  * `ALTER TABLE <t> ADD COLUMN "<f>" <T>` (no trailing `;`).
  *
- * @param dialect Which column type name to use.
+ * @param types Column type names (the ledger's or the ctldb adapter's).
  * @param table Physical table name.
  * @param field The new column.
  * @returns The statement.
  *
- * @example Add a column on ctldb
+ * @example Add a column in the ledger
  * ```ts
+ * import { LEDGER_COLUMN_TYPES } from "./field_types.ts";
  * import { addColumnSql } from "./sql_gen.ts";
  *
- * console.log(addColumnSql("mysql", "a___b", { name: "n", type: "integer" }));
- * // ALTER TABLE a___b ADD COLUMN "n" BIGINT
+ * console.log(addColumnSql(LEDGER_COLUMN_TYPES, "a___b", { name: "n", type: "integer" }));
+ * // ALTER TABLE a___b ADD COLUMN "n" INTEGER
  * ```
  */
-export function addColumnSql(dialect: Dialect, table: string, field: FieldDef): string {
-  return `ALTER TABLE ${table} ADD COLUMN ${quoteColumn(field.name)} ${
-    columnType(dialect, field.type)
-  }`;
+export function addColumnSql(types: ColumnTypes, table: string, field: FieldDef): string {
+  return `ALTER TABLE ${table} ADD COLUMN ${quoteColumn(field.name)} ${types[field.type]}`;
 }
 
 /**

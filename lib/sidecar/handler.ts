@@ -23,6 +23,7 @@ import {
   type SeqRoute,
   watchRoute,
 } from "./changes_routes.ts";
+import { SIDECAR_DEFAULTS } from "./config.ts";
 import { sidecarErrorResponse } from "./errors.ts";
 import { DEFAULT_WATCH_HEARTBEAT_MS } from "./event_stream.ts";
 import type { SidecarMetrics } from "./metrics.ts";
@@ -153,7 +154,7 @@ export function createSidecarHandler(
     faults.record(error);
     return sidecarErrorResponse(error, onServerError);
   };
-  const maxRows = options.maxRows ?? 0;
+  const maxRows = options.maxRows ?? SIDECAR_DEFAULTS.maxRows;
   if (!Number.isSafeInteger(maxRows) || maxRows < 0) {
     throw new RangeError(`max rows must be a non-negative integer, got ${maxRows}`);
   }
@@ -180,7 +181,10 @@ export function createSidecarHandler(
     timeoutMs: minSeqTimeoutMs,
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  const bodies = new BodyReader(MAX_REQUEST_BODY_BYTES, options.readTimeoutMs ?? 5000);
+  const bodies = new BodyReader(
+    MAX_REQUEST_BODY_BYTES,
+    options.readTimeoutMs ?? SIDECAR_DEFAULTS.readTimeoutMs,
+  );
   const metrics = options.metrics;
 
   /**

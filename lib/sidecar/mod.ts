@@ -13,6 +13,7 @@
  *
  * @module
  */
+export * from "./config.ts";
 export * from "./sidecar.ts";
 export * from "./handler.ts";
 export * from "./metrics.ts";

@@ -16,6 +16,7 @@ import {
   parseIntegrityCheckMode,
 } from "../ldb/mod.ts";
 import { defaultLdbPath, Reader } from "../reader/mod.ts";
+import { SIDECAR_DEFAULTS } from "./config.ts";
 import { createSidecarHandler } from "./handler.ts";
 import { SidecarMetrics } from "./metrics.ts";
 import { openScanReader, ScanStreams } from "./prefix_scan.ts";
@@ -107,7 +108,7 @@ export interface RunningSidecar extends RunningService, AsyncDisposable {
 export async function startSidecar(config: SidecarConfig = {}): Promise<RunningSidecar> {
   const log = config.logger ?? silentLogger;
   const path = config.ldbPath || defaultLdbPath();
-  const maxRows = config.maxRows ?? 0;
+  const maxRows = config.maxRows ?? SIDECAR_DEFAULTS.maxRows;
   const integrityCheck = parseIntegrityCheckMode(config.integrityCheck);
   const reader = Reader.open(path);
   const scanStreams = new ScanStreams();
@@ -133,7 +134,7 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
     // After the configuration is known to be valid, before anything is served.
     checkBeforeServing(path, integrityCheck, log);
     server = await startServer(
-      config.bindAddr || "0.0.0.0:1331",
+      config.bindAddr || SIDECAR_DEFAULTS.bindAddr,
       handler,
       { idleTimeoutMs: config.idleTimeoutMs, maxConnections: config.maxConnections },
     );
@@ -148,7 +149,7 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
   });
   const running = server;
   registerConnectionMetrics(metrics.registry, "sidecar", () => running.connections);
-  const shutdownTimeoutMs = config.shutdownTimeoutMs ?? 5000;
+  const shutdownTimeoutMs = config.shutdownTimeoutMs ?? SIDECAR_DEFAULTS.shutdownTimeoutMs;
   const done = Promise.withResolvers<void>();
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -7,7 +7,7 @@
  * @module
  */
 import { basename, dirname } from "node:path";
-import { removeIfExists } from "./snapshot.ts";
+import { removeIfExists } from "../ldb/mod.ts";
 import type { SnapshotDestination, SnapshotUpload } from "./destination.ts";
 
 async function writeStream(

@@ -15,6 +15,8 @@ export interface SupervisorMetrics {
   compressionRatio: InstanceType<typeof Gauge>;
   snapshotSeq: InstanceType<typeof Gauge>;
   lastSuccessTimestamp: InstanceType<typeof Gauge>;
+  /** 1, labelled with the last published snapshot's checksum (base64 SHA-1). */
+  snapshotChecksum: InstanceType<typeof Gauge<"checksum">>;
   snapshotTime: InstanceType<typeof Histogram>;
   uploadTime: InstanceType<typeof Histogram<"compressed">>;
 }
@@ -67,6 +69,12 @@ export function createSupervisorMetrics(registry: Registry): SupervisorMetrics {
     lastSuccessTimestamp: new Gauge({
       name: name("last-snapshot-success-timestamp-seconds"),
       help: "Unix time of the last published snapshot",
+      registers,
+    }),
+    snapshotChecksum: new Gauge({
+      name: name("snapshot-checksum-info"),
+      help: "1, labelled with the checksum (base64 SHA-1) of the last published snapshot",
+      labelNames: ["checksum"],
       registers,
     }),
     snapshotTime: new Histogram({

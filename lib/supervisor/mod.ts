@@ -16,6 +16,7 @@
  *
  * @module
  */
+export * from "./config.ts";
 export * from "./supervisor.ts";
 export type { RoundOutcome } from "./round.ts";
 export { parseSnapshotDestinations, type SnapshotDestination } from "./destination.ts";

@@ -10,7 +10,8 @@ import { errorMessage } from "../log/mod.ts";
 import { fileChecksum } from "./checksum.ts";
 import type { SnapshotDestination } from "./destination.ts";
 import type { SupervisorMetrics } from "./metrics.ts";
-import { removeSnapshot, takeSnapshot } from "./snapshot.ts";
+import { removeLdbFiles } from "../ldb/mod.ts";
+import { takeSnapshot } from "./snapshot.ts";
 
 /** Where the embedded reflector stands: applied seq and upstream's max seq (when known). */
 export interface ReplicaPosition {
@@ -121,6 +122,8 @@ export async function runSnapshotRound(context: RoundContext): Promise<RoundOutc
     context.signal.throwIfAborted();
     await publish(context, { path: snapshot.path, checksum, sizeBytes: snapshot.sizeBytes });
     metrics.snapshotSeq.set(snapshot.seq);
+    metrics.snapshotChecksum.reset();
+    metrics.snapshotChecksum.set({ checksum }, 1);
     metrics.lastSuccessTimestamp.set(Date.now() / 1000);
     logger.info("published snapshot", {
       seq: snapshot.seq,
@@ -134,7 +137,7 @@ export async function runSnapshotRound(context: RoundContext): Promise<RoundOutc
     if (!context.signal.aborted) logger.error("snapshot failed", { error: failure.message });
     return { kind: "failed", error: failure };
   } finally {
-    await removeSnapshot(context.snapshotPath).catch((error) =>
+    await removeLdbFiles(context.snapshotPath).catch((error) =>
       logger.warn("could not remove snapshot temp file", { error: errorMessage(error) })
     );
   }

@@ -7,13 +7,15 @@
  * `VACUUM INTO` is not used: it attaches the target database, and Deno's `node:sqlite` refuses
  * `ATTACH` unless every permission is granted, which the compiled binary does not have.
  *
- * The copy runs in a short-lived worker so a large LDB does not block the event loop (and with
- * it the embedded reflector). The worker source is inline so `deno bundle` and `deno compile`
- * need no extra file. The copy is switched to WAL mode, as the original's snapshots (a copy of
- * a WAL database's main file) are, and its `_ldb_seq` is read back.
+ * The copy runs in a short-lived worker (`snapshot_worker.js`) so a large LDB does not block the
+ * event loop (and with it the embedded reflector). The worker starts from the text of its
+ * module, imported statically, so `deno bundle` and `deno compile` carry it like any other
+ * module and need no extra file.
  *
  * @module
  */
+import { DEFAULT_BUSY_TIMEOUT_MS, removeLdbFiles } from "../ldb/mod.ts";
+import workerSource from "./snapshot_worker.js" with { type: "text" };
 
 /** A finished snapshot file. */
 export interface SnapshotFile {
@@ -24,35 +26,6 @@ export interface SnapshotFile {
   /** Its size in bytes. */
   sizeBytes: number;
 }
-
-const WORKER_SOURCE = `
-import { backup, DatabaseSync } from "node:sqlite";
-self.onmessage = async ({ data }) => {
-  try {
-    const source = new DatabaseSync(data.source, { readOnly: true });
-    try {
-      source.exec("PRAGMA busy_timeout = 5000");
-      await backup(source, data.target, { rate: 2147483647 });
-    } finally {
-      source.close();
-    }
-    const copy = new DatabaseSync(data.target);
-    let seq = 0;
-    try {
-      copy.exec("PRAGMA journal_mode = WAL");
-      const table = copy.prepare(
-        "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = '_ldb_seq'",
-      ).get();
-      if (table) seq = Number(copy.prepare("SELECT seq FROM _ldb_seq WHERE id = 1").get()?.seq ?? 0);
-    } finally {
-      copy.close();
-    }
-    self.postMessage({ seq });
-  } catch (error) {
-    self.postMessage({ error: String(error?.message ?? error) });
-  }
-};
-`;
 
 /**
  * Copies the LDB at `source` into a new file `target` (removed first if present) and reports the
@@ -67,8 +40,8 @@ self.onmessage = async ({ data }) => {
  */
 export async function takeSnapshot(source: string, target: string): Promise<SnapshotFile> {
   await Deno.stat(source);
-  await removeSnapshot(target);
-  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
+  await removeLdbFiles(target);
+  const url = URL.createObjectURL(new Blob([workerSource], { type: "text/javascript" }));
   const worker = new Worker(url, { type: "module" });
   try {
     const reply = await new Promise<{ seq?: number; error?: string }>((resolve, reject) => {
@@ -77,7 +50,7 @@ export async function takeSnapshot(source: string, target: string): Promise<Snap
         event.preventDefault();
         reject(new Error(`snapshot worker failed: ${event.message}`));
       };
-      worker.postMessage({ source, target });
+      worker.postMessage({ source, target, busyTimeoutMs: DEFAULT_BUSY_TIMEOUT_MS });
     });
     if (reply.error !== undefined) {
       throw new Error(`snapshot of ${source} into ${target}: ${reply.error}`);
@@ -85,38 +58,10 @@ export async function takeSnapshot(source: string, target: string): Promise<Snap
     const { size } = await Deno.stat(target);
     return { path: target, seq: reply.seq ?? 0, sizeBytes: size };
   } catch (error) {
-    await removeSnapshot(target);
+    await removeLdbFiles(target);
     throw error;
   } finally {
     worker.terminate();
     URL.revokeObjectURL(url);
-  }
-}
-
-/**
- * Removes a snapshot file and any `-wal`/`-shm` file SQLite left beside it.
- *
- * @example
- * ```ts
- * await removeSnapshot("/var/spool/ctlstore/ldb.db.snapshot");
- * ```
- */
-export async function removeSnapshot(path: string): Promise<void> {
-  for (const suffix of ["", "-wal", "-shm", "-journal"]) await removeIfExists(path + suffix);
-}
-
-/**
- * Removes a file, ignoring a missing one.
- *
- * @example
- * ```ts
- * await removeIfExists("/tmp/ldb.db.snapshot");
- * ```
- */
-export async function removeIfExists(path: string): Promise<void> {
-  try {
-    await Deno.remove(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
 }

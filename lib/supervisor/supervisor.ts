@@ -5,46 +5,24 @@
  * statements. `/metrics` and `/healthz` are served when a metrics address is set.
  *
  * It owns the loop, the health state and the shutdown order (uploads, reflector, server, temp
- * file); snapshots, uploads and the reflector itself live in their own modules.
+ * file); its settings' defaults and checks (`config.ts`), snapshots, uploads and the reflector
+ * itself live in their own modules.
  *
  * @module
  */
 import type { RunningService } from "../service.ts";
 import { dirname } from "node:path";
+import { sleep } from "../backoff.ts";
 import { Router, type RunningServer, startServer } from "../http/mod.ts";
-import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
-import { createRegistry, metricsResponse, type Registry } from "../metrics/mod.ts";
-import { type ReflectorConfig, type RunningReflector, startReflector } from "../reflector/mod.ts";
-import type { S3Options } from "../s3/mod.ts";
+import { removeLdbFiles } from "../ldb/mod.ts";
+import { errorMessage, silentLogger } from "../log/mod.ts";
+import { createRegistry, metricsResponse } from "../metrics/mod.ts";
+import { type RunningReflector, startReflector } from "../reflector/mod.ts";
 import { VERSION } from "../version.ts";
+import { resolveSupervisorConfig, type SupervisorConfig } from "./config.ts";
 import { parseSnapshotDestinations } from "./destination.ts";
 import { createSupervisorMetrics } from "./metrics.ts";
 import { type RoundOutcome, runSnapshotRound } from "./round.ts";
-import { removeSnapshot } from "./snapshot.ts";
-
-/** What `ctlstore supervisor` turns its flags into. */
-export interface SupervisorConfig {
-  /** The embedded reflector; its bootstrap treats a missing snapshot as "start empty". */
-  reflector: ReflectorConfig;
-  /** Destinations: `s3://bucket/key[.gz]` and `file:///abs/path[.gz]`, comma-separated or listed. */
-  snapshotUrls: string | readonly string[];
-  /** Wait between snapshots (default 5 minutes; no snapshot at start). */
-  snapshotIntervalMs?: number;
-  /** Most ledger statements a published snapshot may be behind upstream (default 1000). */
-  maxSnapshotLag?: number;
-  /** Wait after a failed or skipped round (default 5 s, never more than the interval). */
-  retryDelayMs?: number;
-  /** Listen address of `/metrics` and `/healthz` (none when empty). */
-  metricsBind?: string;
-  /** Adds the metric label `shadow="true"`. */
-  shadow?: boolean;
-  /** S3 settings of `s3://` destinations (default: `AWS_*` environment variables). */
-  s3?: S3Options;
-  /** Logger (default: none). */
-  logger?: Logger;
-  /** Registry for the supervisor's and the reflector's metrics (default: a new one). */
-  registry?: Registry;
-}
 
 /** A running supervisor. */
 export interface RunningSupervisor extends RunningService {
@@ -58,23 +36,6 @@ export interface RunningSupervisor extends RunningService {
   stop(): Promise<void>;
   /** Settles when the supervisor has stopped; rejects when the embedded reflector failed. */
   readonly finished: Promise<void>;
-}
-
-/** The default `-snapshot-interval`: 5 minutes. */
-export const DEFAULT_SNAPSHOT_INTERVAL_MS = 5 * 60_000;
-/** The default `-max-snapshot-lag`: 1000 ledger statements. */
-export const DEFAULT_MAX_SNAPSHOT_LAG = 1000;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 function healthText(
@@ -91,6 +52,8 @@ function healthText(
 /**
  * Starts the embedded reflector, the metrics server and the snapshot loop.
  *
+ * @throws {SettingError} For a bad setting, the embedded reflector's included, before anything
+ *   is created (see `config.ts`).
  * @throws {Error} For a bad snapshot URL (`configure snapshot for '<url>': Unknown scheme <s>`),
  *   a reflector that cannot start, or a metrics address that cannot be bound.
  * @example
@@ -103,13 +66,10 @@ function healthText(
  * await supervisor.stop();
  * ```
  */
-export async function startSupervisor(config: SupervisorConfig): Promise<RunningSupervisor> {
+export async function startSupervisor(settings: SupervisorConfig): Promise<RunningSupervisor> {
+  const config = resolveSupervisorConfig(settings);
   const logger = config.logger ?? silentLogger;
-  const intervalMs = config.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS;
-  if (!(intervalMs > 0)) throw new RangeError("the snapshot interval must be positive");
-  const maxLag = config.maxSnapshotLag ?? DEFAULT_MAX_SNAPSHOT_LAG;
-  if (!(maxLag >= 0)) throw new RangeError("the maximum snapshot lag must not be negative");
-  const retryDelayMs = Math.min(config.retryDelayMs ?? 5000, intervalMs);
+  const { snapshotIntervalMs: intervalMs, maxSnapshotLag: maxLag, retryDelayMs } = config;
   const destinations = parseSnapshotDestinations(config.snapshotUrls, { s3: config.s3 ?? {} });
   if (destinations.length === 0) throw new TypeError("no snapshot URL given");
 
@@ -119,7 +79,7 @@ export async function startSupervisor(config: SupervisorConfig): Promise<Running
   const ldbPath = config.reflector.ldbPath;
   const snapshotPath = `${ldbPath}.snapshot`;
   await Deno.mkdir(dirname(ldbPath), { recursive: true, mode: 0o700 });
-  await removeSnapshot(snapshotPath);
+  await removeLdbFiles(snapshotPath);
 
   const reflector = await startReflector({
     ...config.reflector,
@@ -185,7 +145,7 @@ export async function startSupervisor(config: SupervisorConfig): Promise<Running
         const step of [
           () => reflector.stop(),
           () => server?.shutdown(),
-          () => removeSnapshot(snapshotPath),
+          () => removeLdbFiles(snapshotPath),
         ]
       ) {
         try {

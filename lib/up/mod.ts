@@ -1,52 +1,24 @@
 /**
  * `ctlstore up`, the embedded default: one process runs an executive on a SQLite ctldb, a
- * reflector into an LDB, a sidecar over that LDB and a heartbeat, all under one data directory.
+ * reflector into an LDB, a sidecar over that LDB, a heartbeat and the operator console (over the
+ * same LDB, executive and sidecar), all under one data directory.
  * It composes the services' own start functions and adds nothing to them but wiring: paths,
  * start order (the sidecar needs the LDB the reflector creates) and reverse-order shutdown.
  *
  * @module
  */
-import { formatListenAddress, parseListenAddress, type ServerOptions } from "../http/mod.ts";
+import { formatListenAddress } from "../http/mod.ts";
 import type { RunningService } from "../service.ts";
 import { join, resolve } from "node:path";
-import { type ExecutiveLimits, startExecutive } from "../executive/mod.ts";
+import { startExecutive } from "../executive/mod.ts";
 import { startHeartbeat } from "../heartbeat/mod.ts";
 import { createLogger, errorMessage, type Logger } from "../log/mod.ts";
 import { startReflector } from "../reflector/mod.ts";
 import { startSidecar } from "../sidecar/mod.ts";
+import { startConsole } from "../console/mod.ts";
+import { resolveUpConfig, type UpConfig } from "./config.ts";
 
-/** Settings of {@linkcode startUp}. */
-export interface UpConfig {
-  /** Directory holding `ctldb.db`, `ldb.db`, `change.log` and the heartbeat secret. */
-  dataDir: string;
-  /** Executive listen address (default `127.0.0.1:3000`). */
-  executiveBind?: string;
-  /** Sidecar listen address (default `127.0.0.1:1331`). */
-  sidecarBind?: string;
-  /** Milliseconds between heartbeat writes (default 15 s). */
-  heartbeatIntervalMs?: number;
-  /** Milliseconds between ledger polls when idle (default 100). */
-  pollIntervalMs?: number;
-  /**
-   * The families the LDB carries (a partial LDB, see the reflector's `families`); the heartbeat
-   * family is added unless excluded with `-ctlstore`. Absent or empty: every family.
-   */
-  families?: readonly string[];
-  /** The executive's writer rate limit and table sizes (its defaults where absent). */
-  limits?: ExecutiveLimits;
-  /** Idle timeout and connection cap of the executive and the sidecar. */
-  server?: ServerOptions;
-  /** Require `Authorization: Bearer <token>` on the executive's admin routes. */
-  adminToken?: string;
-  /** Enable the executive's drop-table and clear-rows routes. */
-  enableDestructiveSchemaChanges?: boolean;
-  /** Log debug lines. */
-  debug?: boolean;
-  /** Where log lines go (default stderr). */
-  write?: (line: string) => void;
-  /** Stops everything when aborted; aborting during start-up makes {@linkcode startUp} reject. */
-  signal?: AbortSignal;
-}
+export * from "./config.ts";
 
 /** The files of a data directory. */
 export interface UpPaths {
@@ -64,7 +36,9 @@ export interface RunningUp extends RunningService {
   readonly executiveUrl: string;
   /** Base URL of the sidecar, e.g. `http://127.0.0.1:1331`. */
   readonly sidecarUrl: string;
-  /** Stops heartbeat, sidecar, reflector and executive, in that order. */
+  /** Base URL of the operator console, e.g. `http://127.0.0.1:1332`; none when it is off. */
+  readonly consoleUrl: string | undefined;
+  /** Stops heartbeat, console, sidecar, reflector and executive, in that order. */
   stop(): Promise<void>;
   /**
    * Settles once everything has stopped: after {@linkcode RunningUp.stop}, an abort, or one
@@ -111,8 +85,10 @@ function urlOf(address: { hostname: string; port: number }): string {
 }
 
 /**
- * Starts executive, reflector, sidecar and heartbeat on one data directory.
+ * Starts executive, reflector, sidecar, console and heartbeat on one data directory.
  *
+ * @throws {SettingError} For a heartbeat interval that is not positive, before anything starts
+ *   (see `config.ts`).
  * @throws {Error} When a service cannot start (the ones already started are stopped first), or
  *   the signal's reason when it is aborted during start-up.
  * @example
@@ -122,13 +98,11 @@ function urlOf(address: { hostname: string; port: number }): string {
  * await up.stop();
  * ```
  */
-export async function startUp(config: UpConfig): Promise<RunningUp> {
+export async function startUp(settings: UpConfig): Promise<RunningUp> {
+  // A bad setting fails before the data directory is created.
+  const config = resolveUpConfig(settings);
+  const { executiveBind, sidecarBind, heartbeatIntervalMs } = config;
   const paths = upPaths(config.dataDir);
-  const executiveBind = config.executiveBind ?? "127.0.0.1:3000";
-  const sidecarBind = config.sidecarBind ?? "127.0.0.1:1331";
-  // A malformed address fails before the data directory is created.
-  parseListenAddress(executiveBind);
-  parseListenAddress(sidecarBind);
   await Deno.mkdir(paths.dataDir, { recursive: true });
   const logger = (name: string): Logger =>
     createLogger(name, {
@@ -136,7 +110,6 @@ export async function startUp(config: UpConfig): Promise<RunningUp> {
       ...(config.write ? { write: config.write } : {}),
     });
   const log = logger("up");
-  const heartbeatIntervalMs = config.heartbeatIntervalMs ?? 15_000;
   const signal = config.signal;
   const started: RunningService[] = [];
   let stopping: Promise<void> | undefined;
@@ -173,7 +146,7 @@ export async function startUp(config: UpConfig): Promise<RunningUp> {
       upstreamDriver: "sqlite3",
       upstreamDsn: paths.ctldb,
       changelogPath: paths.changelog,
-      pollIntervalMs: config.pollIntervalMs ?? 100,
+      pollIntervalMs: config.pollIntervalMs,
       // Latency stays below one heartbeat interval; unhealthy only after a few missed beats.
       maxHealthyLatencyMs: Math.max(60_000, 4 * heartbeatIntervalMs),
       ...(config.families ? { families: config.families } : {}),
@@ -186,6 +159,17 @@ export async function startUp(config: UpConfig): Promise<RunningUp> {
       logger: logger("sidecar"),
     }));
     const executiveUrl = urlOf(executive.address!);
+    const operatorConsole = config.consoleBind
+      ? await add(startConsole({
+        bind: config.consoleBind,
+        executiveUrl,
+        ldbPath: paths.ldb,
+        targets: [`${urlOf(sidecar.address)}/metrics`],
+        ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+        ...(config.server ? { server: config.server } : {}),
+        logger: logger("console"),
+      }))
+      : undefined;
     await add(startHeartbeat({
       executiveUrl,
       writerSecret: await heartbeatSecret(paths.heartbeatSecret),
@@ -213,6 +197,7 @@ export async function startUp(config: UpConfig): Promise<RunningUp> {
       paths,
       executiveUrl,
       sidecarUrl: urlOf(sidecar.address),
+      consoleUrl: operatorConsole?.url,
       stop,
       finished,
     };

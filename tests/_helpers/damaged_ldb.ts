@@ -8,7 +8,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { advanceLdbSeq, openLdbForWrite, setLdbLastUpdate } from "../../lib/ldb/mod.ts";
-import { createTableSql, type FieldDef } from "../../lib/schema/mod.ts";
+import { createTableSql, type FieldDef, LEDGER_COLUMN_TYPES } from "../../lib/schema/mod.ts";
 
 /** The family of the large table. */
 export const BIG_FAMILY = "fam";
@@ -49,7 +49,7 @@ export function writeBigLdb(path: string, options: BigLdbOptions = {}): void {
   const perGroup = options.rowsPerGroup ?? 100;
   const db = openLdbForWrite(path);
   try {
-    db.exec(createTableSql("sqlite", BIG_LDB_TABLE, BIG_FIELDS, ["grp", "id"]));
+    db.exec(createTableSql(LEDGER_COLUMN_TYPES, BIG_LDB_TABLE, BIG_FIELDS, ["grp", "id"]));
     db.exec("BEGIN");
     const insert = db.prepare(`INSERT INTO ${BIG_LDB_TABLE} VALUES (?, ?, ?, ?)`);
     for (let n = 1; n <= rows; n++) insert.run(...bigRow(n, perGroup));

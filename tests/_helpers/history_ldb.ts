@@ -15,6 +15,7 @@ import {
   createTableSql,
   type FieldDef,
   LEDGER_BEGIN,
+  LEDGER_COLUMN_TYPES,
   LEDGER_COMMIT,
   type SqlValue,
   upsertSql,
@@ -77,7 +78,7 @@ export function historyLdb(size = 100_000): HistoryLdb {
       return seq;
     },
     createTable(family, table, fields, keys) {
-      return ldb.apply(createTableSql("sqlite", `${family}___${table}`, fields, keys));
+      return ldb.apply(createTableSql(LEDGER_COLUMN_TYPES, `${family}___${table}`, fields, keys));
     },
     upsert(family, table, fields, values) {
       return ldb.apply(

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import mysql from "mysql2/promise";
-import { type MysqlDsn, mysqlPoolOptions, parseDsn } from "../../lib/ctldb/dsn.ts";
+import { type Ctldb, type MysqlDsn, openCtldb, parseDsn } from "../../lib/ctldb/mod.ts";
 
 /** The server DSN tests use. */
 export const TEST_MYSQL_DSN = Deno.env.get("CTLSTORE_TEST_MYSQL_DSN") ??
@@ -18,10 +17,15 @@ function serverDsn(): MysqlDsn {
   return dsn;
 }
 
-async function adminConnection(connectTimeoutMs = 5000): Promise<mysql.Connection> {
-  const { connectionLimit: _, ...settings } = mysqlPoolOptions(serverDsn(), { connectTimeoutMs });
-  delete settings.database;
-  return await mysql.createConnection(settings);
+/** A one-connection ctldb on the server itself (no database), for CREATE and DROP DATABASE. */
+async function withAdmin<T>(fn: (admin: Ctldb) => Promise<T>, connectTimeoutMs = 5000) {
+  const server = serverDsn();
+  const admin = await openCtldb(goDsn(server, ""), { poolSize: 1, connectTimeoutMs });
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.close();
+  }
 }
 
 let probe: Promise<boolean> | undefined;
@@ -35,15 +39,7 @@ let probe: Promise<boolean> | undefined;
  * ```
  */
 export function mysqlAvailable(): Promise<boolean> {
-  probe ??= (async () => {
-    try {
-      const connection = await adminConnection(2000);
-      await connection.end();
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+  probe ??= withAdmin((admin) => admin.ping(), 2000).then(() => true, () => false);
   return probe;
 }
 
@@ -88,26 +84,16 @@ function urlDsn(server: MysqlDsn, database: string): string {
  */
 export async function freshMysqlDatabase(): Promise<FreshMysqlDatabase> {
   const name = `ctlstore_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
-  const connection = await adminConnection();
-  try {
-    await connection.query(
-      `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-    );
-  } finally {
-    await connection.end();
-  }
+  await withAdmin((admin) =>
+    admin.exec(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+  );
   const server = serverDsn();
   return {
     name,
     dsn: goDsn(server, name),
     url: urlDsn(server, name),
     async [Symbol.asyncDispose]() {
-      const admin = await adminConnection();
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      } finally {
-        await admin.end();
-      }
+      await withAdmin((admin) => admin.exec(`DROP DATABASE IF EXISTS \`${name}\``));
     },
   };
 }

@@ -83,6 +83,17 @@ Deno.test("supervisor startup errors exit 1 with one line", async (t) => {
       args: ["-snapshot-url", "file:///tmp/x.db", ...reflector.slice(0, 4)],
       message: "invalid value passed to reflector.upstream-dsn: zero value\n",
     },
+    {
+      name: "negative lag",
+      args: ["-snapshot-url", "file:///tmp/x.db", "-max-snapshot-lag", "-1", ...reflector],
+      message: "error: invalid value passed to max-snapshot-lag: '-1' (must not be negative)\n",
+    },
+    {
+      name: "bad setting of the embedded reflector, named with its prefix",
+      args: ["-snapshot-url", "file:///tmp/x.db", "-reflector.poll-timeout", "-1s", ...reflector],
+      message:
+        "error: invalid value passed to reflector.poll-timeout: '-1s' (must not be negative)\n",
+    },
   ];
   for (const { name, args, message } of cases) {
     await t.step(name, async () => {
@@ -91,4 +102,5 @@ Deno.test("supervisor startup errors exit 1 with one line", async (t) => {
       assert.ok(result.stderr.startsWith(message), result.stderr);
     });
   }
+  assert.deepEqual(await Array.fromAsync(Deno.readDir(dir.path)), [], "nothing was created");
 });

@@ -1,11 +1,29 @@
 /**
- * Behaviour both ctldb adapters must share, registered once per adapter by mysql_test.ts and
- * sqlite_test.ts.
+ * Behaviour every ctldb adapter must share, registered once per adapter by mysql_test.ts,
+ * postgres_test.ts and sqlite_test.ts. Nothing here names a dialect: differences are asked of
+ * the adapter's capabilities.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { type Ctldb, isDuplicateKeyError, isTableExistsError } from "../../lib/ctldb/mod.ts";
+import {
+  type Ctldb,
+  type CtldbErrorKind,
+  isCtldbError,
+  isDuplicateKeyError,
+  isTableExistsError,
+} from "../../lib/ctldb/mod.ts";
+import { createTableSql, type FieldDef } from "../../lib/schema/mod.ts";
+
+/** One column of every field type (`s` and `i` make a key). */
+const ALL_TYPES: FieldDef[] = [
+  { name: "s", type: "string" },
+  { name: "i", type: "integer" },
+  { name: "d", type: "decimal" },
+  { name: "t", type: "text" },
+  { name: "b", type: "binary" },
+  { name: "y", type: "bytestring" },
+];
 
 /** A ctldb opened for one test, closed (and its storage removed) on dispose. */
 export interface OpenedCtldb extends AsyncDisposable {
@@ -53,11 +71,11 @@ export function registerSharedCases(
 
   test("a transaction commits when its callback resolves", async (ctldb) => {
     await ctldb.ensureSchema();
-    const id = await ctldb.transaction(async (tx) => {
+    const inserted = await ctldb.transaction(async (tx) => {
       await tx.exec("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'");
-      return (await tx.exec("INSERT INTO families (name) VALUES (?)", ["fam"])).lastInsertId;
+      return (await tx.exec("INSERT INTO families (name) VALUES (?)", ["fam"])).affectedRows;
     });
-    assert.equal(id, 1);
+    assert.equal(inserted, 1);
     assert.deepEqual(await ctldb.query("SELECT id, name FROM families"), [{ id: 1, name: "fam" }]);
     assert.deepEqual(await ctldb.query("SELECT clock FROM locks"), [{ clock: 1 }]);
   });
@@ -82,16 +100,12 @@ export function registerSharedCases(
       Array.from({ length: 8 }, (_, i) =>
         ctldb.transaction(async (tx) => {
           await tx.exec("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'");
-          const a = await tx.exec("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", [
-            `a${i}`,
-          ]);
-          const b = await tx.exec("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", [
-            `b${i}`,
-          ]);
-          return [a.lastInsertId, b.lastInsertId];
+          const [a] = await ctldb.appendLedger(tx, [`a${i}`]);
+          const [b] = await ctldb.appendLedger(tx, [`b${i}`]);
+          return [a!, b!] as const;
         })),
     );
-    for (const [a, b] of seqs) assert.equal(b, a! + 1, "rows of one transaction are contiguous");
+    for (const [a, b] of seqs) assert.equal(b, a + 1, "rows of one transaction are contiguous");
     assert.equal(await ctldb.maxLedgerSeq(), 16);
     assert.deepEqual(await ctldb.query("SELECT clock FROM locks"), [{ clock: 8 }]);
   });
@@ -106,13 +120,18 @@ export function registerSharedCases(
     await assert.rejects(saved!.query("SELECT 1"), /already finished/);
   });
 
-  test("exec reports affected rows and the ledger insert id", async (ctldb) => {
+  test("exec reports affected rows; appendLedger the seq of every row in order", async (ctldb) => {
     await ctldb.ensureSchema();
-    const first = await ctldb.exec("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", ["x"]);
-    const second = await ctldb.exec("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", ["y"]);
-    assert.deepEqual([first, second.lastInsertId], [{ affectedRows: 1, lastInsertId: 1 }, 2]);
+    assert.deepEqual(await ctldb.appendLedger(ctldb, ["x"]), [1]);
+    assert.deepEqual(await ctldb.appendLedger(ctldb, ["--- BEGIN", "y", "--- COMMIT"]), [2, 3, 4]);
+    assert.deepEqual((await ctldb.readLedger(0, 10)).map((e) => [e.seq, e.statement]), [
+      [1, "x"],
+      [2, "--- BEGIN"],
+      [3, "y"],
+      [4, "--- COMMIT"],
+    ]);
     const update = await ctldb.exec("UPDATE ctlstore_dml_ledger SET statement = 'z'");
-    assert.equal(update.affectedRows, 2);
+    assert.equal(update.affectedRows, 4);
   });
 
   test("a duplicate primary or unique key is recognised", async (ctldb) => {
@@ -197,18 +216,16 @@ export function registerSharedCases(
     ]);
   });
 
-  test("tableColumns lists columns in table order with key flags", async (ctldb) => {
-    await ctldb.execDdl(
-      'CREATE TABLE "fam___tbl" ("b" VARCHAR(191), "a" BIGINT, "c" DOUBLE, PRIMARY KEY("a", "b"))',
-    );
+  test("tableColumns lists columns in table order with key flags and field types", async (ctldb) => {
+    await ctldb.ensureSchema();
+    await ctldb.execDdl(createTableSql(ctldb.columnTypes, "fam___tbl", ALL_TYPES, ["i", "s"]));
     await ctldb.execDdl('CREATE TABLE "fam___other" ("id" BIGINT, PRIMARY KEY("id"))');
     const columns = await ctldb.tableColumns(["fam___tbl", "fam___missing", "fam___other"]);
     assert.deepEqual([...columns.keys()].sort(), ["fam___other", "fam___tbl"]);
     const tbl = columns.get("fam___tbl")!;
-    assert.deepEqual(tbl.map((c) => [c.name, c.isKey]), [["b", true], ["a", true], ["c", false]]);
     assert.deepEqual(
-      tbl.map((c) => c.columnType.toLowerCase().replace(/\(.*/, "")),
-      ["varchar", "bigint", "double"],
+      tbl.map((c) => [c.name, c.fieldType, c.isKey]),
+      ALL_TYPES.map((f) => [f.name, f.type, f.name === "i" || f.name === "s"]),
     );
     assert.deepEqual((await ctldb.tableColumns([])).size, 0);
   });
@@ -269,7 +286,7 @@ export function registerSharedCases(
 
   test("readLedger reads another ledger table", async (ctldb) => {
     await ctldb.execDdl(
-      "CREATE TABLE other_ledger (seq BIGINT PRIMARY KEY, leader_ts DATETIME, statement TEXT)",
+      "CREATE TABLE other_ledger (seq BIGINT PRIMARY KEY, leader_ts TIMESTAMP NULL, statement TEXT)",
     );
     await ctldb.exec(
       "INSERT INTO other_ledger VALUES (7, '2024-01-02 03:04:05', 'x'), (9, '2024-01-02 03:04:06', 'y')",
@@ -282,5 +299,126 @@ export function registerSharedCases(
 
   test("ping answers on a live database", async (ctldb) => {
     await ctldb.ping();
+  });
+
+  const COLUMNS = ALL_TYPES.map((f) => f.name);
+  const KEYS = ["s", "i"];
+  const bytes = (value: unknown) => value instanceof Uint8Array ? new Uint8Array(value) : value;
+  const familyRows = async (ctldb: Ctldb) =>
+    (await ctldb.query<Record<string, unknown>>('SELECT * FROM fam___tbl ORDER BY "i"')).map(
+      (row) => ({ ...row, b: bytes(row.b), y: bytes(row.y) }),
+    );
+
+  test("upsertRowsSql writes rows in order, the last of equal keys winning", async (ctldb) => {
+    await ctldb.ensureSchema();
+    await ctldb.execDdl(createTableSql(ctldb.columnTypes, "fam___tbl", ALL_TYPES, ["i", "s"]));
+    const big = 9223372036854775807n;
+    await ctldb.exec(ctldb.upsertRowsSql("fam___tbl", COLUMNS, KEYS, [
+      ["a", 1, 1.5, "t1", new Uint8Array([0, 1, 2]), new Uint8Array([255])],
+      ["it's \\ ?", big, -0.25, null, null, null],
+      ["a", 1, 2.5, "t2", null, new Uint8Array([7])],
+    ]));
+    assert.deepEqual(await familyRows(ctldb), [
+      { s: "a", i: 1, d: 2.5, t: "t2", b: null, y: new Uint8Array([7]) },
+      { s: "it's \\ ?", i: big, d: -0.25, t: null, b: null, y: null },
+    ]);
+    await ctldb.exec(
+      ctldb.upsertRowsSql("fam___tbl", COLUMNS, KEYS, [["a", 1, 3, null, new Uint8Array(), null]]),
+    );
+    await ctldb.exec(ctldb.deleteRowSql("fam___tbl", KEYS, ["it's \\ ?", big]));
+    assert.deepEqual(await familyRows(ctldb), [
+      { s: "a", i: 1, d: 3, t: null, b: new Uint8Array(), y: null },
+    ]);
+  });
+
+  test("upsertSql inserts a row or replaces the one with its key", async (ctldb) => {
+    await ctldb.ensureSchema();
+    const sql = ctldb.upsertSql(
+      "max_writer_rates",
+      ["writer_name", "max_rows_per_minute"],
+      ["writer_name"],
+    );
+    await ctldb.exec(sql, ["w", 5]);
+    await ctldb.exec(sql, ["v", 1]);
+    await ctldb.exec(sql, ["w", 6]);
+    assert.deepEqual(
+      await ctldb.query("SELECT writer_name, max_rows_per_minute FROM max_writer_rates ORDER BY 1"),
+      [{ writer_name: "v", max_rows_per_minute: 1 }, { writer_name: "w", max_rows_per_minute: 6 }],
+    );
+  });
+
+  test("failures carry the kind of what went wrong", async (ctldb) => {
+    await ctldb.ensureSchema();
+    const ddl = createTableSql(ctldb.columnTypes, "fam___tbl", ALL_TYPES, ["i", "s"]);
+    await ctldb.execDdl(ddl);
+    await ctldb.exec("INSERT INTO families (name) VALUES ('f')");
+    const cases: [string, () => Promise<unknown>, CtldbErrorKind][] = [
+      ["missing table", () => ctldb.exec("DELETE FROM fam___missing"), "no-such-table"],
+      ["taken key", () => ctldb.exec("INSERT INTO families (name) VALUES ('f')"), "duplicate-key"],
+      ["existing table", () => ctldb.execDdl(ddl), "table-exists"],
+      [
+        "existing column",
+        () => ctldb.execDdl('ALTER TABLE fam___tbl ADD COLUMN "t" TEXT'),
+        "column-exists",
+      ],
+    ];
+    for (const [name, fn, kind] of cases) {
+      await assert.rejects(fn(), (e) => {
+        assert.ok(isCtldbError(e, kind), `${name}: ${String(e)}`);
+        return true;
+      });
+    }
+  });
+
+  test("a failed statement rolled back to a savepoint leaves its transaction usable", async (ctldb) => {
+    await ctldb.ensureSchema();
+    await ctldb.transaction(async (tx) => {
+      await tx.exec("INSERT INTO families (name) VALUES ('kept')");
+      await tx.exec("SAVEPOINT s1");
+      await tx.exec("INSERT INTO families (name) VALUES ('undone')");
+      await assert.rejects(tx.exec("DELETE FROM fam___missing"));
+      await tx.exec("ROLLBACK TO SAVEPOINT s1");
+      await tx.exec("RELEASE SAVEPOINT s1");
+      await tx.exec("INSERT INTO families (name) VALUES ('after')");
+    });
+    assert.deepEqual(await ctldb.query("SELECT name FROM families ORDER BY name"), [
+      { name: "after" },
+      { name: "kept" },
+    ]);
+  });
+
+  test("DDL in a rolled-back transaction is undone exactly when DDL is transactional", async (ctldb) => {
+    await ctldb.ensureSchema();
+    await assert.rejects(
+      ctldb.transaction(async (tx) => {
+        await tx.exec(createTableSql(ctldb.columnTypes, "fam___tx", ALL_TYPES, ["i"]));
+        throw new Error("undo");
+      }),
+      /undo/,
+    );
+    const created = (await ctldb.tableColumns(["fam___tx"])).has("fam___tx");
+    assert.equal(created, !ctldb.transactionalDdl);
+  });
+
+  test("tableSizes reports every family table where the database reports sizes", async (ctldb) => {
+    await ctldb.ensureSchema();
+    for (const table of ["fam___a", "fam___b"]) {
+      await ctldb.execDdl(createTableSql(ctldb.columnTypes, table, ALL_TYPES, ["i"]));
+    }
+    const sizes = await ctldb.tableSizes();
+    if (!ctldb.reportsTableSizes) {
+      assert.equal(sizes.size, 0);
+      return;
+    }
+    assert.deepEqual([...sizes.keys()].sort(), ["fam___a", "fam___b"]);
+    for (const [table, size] of sizes) assert.ok(size > 0, `${table}: ${size}`);
+  });
+
+  test("ledgerRowEstimate is 0 on an empty ledger and never negative", async (ctldb) => {
+    await ctldb.ensureSchema();
+    assert.equal(await ctldb.ledgerRowEstimate(), 0);
+    await ctldb.appendLedger(ctldb, ["a", "b", "c"]);
+    const estimate = await ctldb.ledgerRowEstimate();
+    assert.ok(estimate >= 0 && estimate <= 3, String(estimate));
   });
 }

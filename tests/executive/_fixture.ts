@@ -1,7 +1,7 @@
 /**
- * Executive test fixtures: an in-process executive on port 0 against a fresh SQLite file or a
- * fresh MariaDB database, a shared ctldb handle to inspect what it wrote, and a small HTTP
- * client. `bothDialects` registers one test per ctldb.
+ * Executive test fixtures: an in-process executive on port 0 against a fresh SQLite file, a
+ * fresh MariaDB database or a fresh PostgreSQL database, a shared ctldb handle to inspect what
+ * it wrote, and a small HTTP client. `eachCtldb` registers one test per system of record.
  *
  * @module
  */
@@ -12,6 +12,7 @@ import {
   startExecutive,
 } from "../../lib/executive/mod.ts";
 import { freshMysqlDatabase, mysqlTest } from "../_helpers/mysql.ts";
+import { freshPostgresDatabase, postgresTest } from "../_helpers/postgres.ts";
 import { tempDir } from "../_helpers/temp.ts";
 
 /** A response, read. */
@@ -29,7 +30,8 @@ export interface CallOptions {
 
 /** A running executive with helpers. */
 export interface ExecutiveFixture {
-  readonly dialect: "mysql" | "sqlite";
+  /** The ctldb's adapter (`sqlite`, `mysql`, `postgres`). */
+  readonly dialect: string;
   /** The ctldb the executive writes (shared handle). */
   readonly db: Ctldb;
   /** The executive's DSN (for spawning another process on the same ctldb). */
@@ -54,7 +56,6 @@ export const MYTABLE = {
 };
 
 function fixture(
-  dialect: "mysql" | "sqlite",
   db: Ctldb,
   dsn: string,
   service: RunningService,
@@ -65,7 +66,7 @@ function fixture(
       "SELECT seq, statement FROM ctlstore_dml_ledger ORDER BY seq",
     )).map((r) => ({ seq: Number(r.seq), statement: r.statement }));
   return {
-    dialect,
+    dialect: db.dialect,
     db,
     dsn,
     service,
@@ -84,7 +85,6 @@ function fixture(
 }
 
 async function run(
-  dialect: "mysql" | "sqlite",
   dsn: string,
   config: Partial<ExecutiveConfig>,
   fn: (fx: ExecutiveFixture) => Promise<void>,
@@ -93,7 +93,7 @@ async function run(
   try {
     const service = await startExecutive({ bind: "127.0.0.1:0", ctldb: dsn, db, ...config });
     try {
-      await fn(fixture(dialect, db, dsn, service));
+      await fn(fixture(db, dsn, service));
     } finally {
       await service.stop();
     }
@@ -115,7 +115,7 @@ export async function withSqliteExecutive(
   fn: (fx: ExecutiveFixture) => Promise<void>,
 ): Promise<void> {
   await using dir = await tempDir();
-  await run("sqlite", `sqlite:${dir.path}/ctldb.db`, config, fn);
+  await run(`sqlite:${dir.path}/ctldb.db`, config, fn);
 }
 
 /**
@@ -131,26 +131,64 @@ export async function withMysqlExecutive(
   fn: (fx: ExecutiveFixture) => Promise<void>,
 ): Promise<void> {
   await using database = await freshMysqlDatabase();
-  await run("mysql", database.dsn, config, fn);
+  await run(database.dsn, config, fn);
 }
 
 /**
- * Registers the test twice: on a SQLite ctldb and (when a server answers) on MariaDB.
+ * Runs `fn` against an executive on a fresh PostgreSQL database.
  *
  * @example
  * ```ts
- * bothDialects("status answers 200", {}, async (fx) => {
+ * await withPostgresExecutive({}, async (fx) => { await fx.call("GET", "/status"); });
+ * ```
+ */
+export async function withPostgresExecutive(
+  config: Partial<ExecutiveConfig>,
+  fn: (fx: ExecutiveFixture) => Promise<void>,
+): Promise<void> {
+  await using database = await freshPostgresDatabase();
+  await run(database.dsn, config, fn);
+}
+
+/**
+ * Registers the test once per system of record: on a SQLite ctldb, and (when a server answers)
+ * on MariaDB and on PostgreSQL.
+ *
+ * @example
+ * ```ts
+ * eachCtldb("status answers 200", {}, async (fx) => {
  *   assert.equal((await fx.call("GET", "/status")).status, 200);
  * });
  * ```
  */
-export function bothDialects(
+export function eachCtldb(
   name: string,
   config: Partial<ExecutiveConfig>,
   fn: (fx: ExecutiveFixture) => Promise<void>,
 ): void {
   Deno.test(`${name} (sqlite)`, () => withSqliteExecutive(config, fn));
   mysqlTest(`${name} (mysql)`, () => withMysqlExecutive(config, fn));
+  postgresTest(`${name} (postgres)`, () => withPostgresExecutive(config, fn));
+}
+
+/**
+ * Registers the test once per server system of record (MariaDB, PostgreSQL), for behaviour a
+ * SQLite ctldb does not have (table sizes, a separate DDL path, network outages).
+ *
+ * @example
+ * ```ts
+ * eachServerCtldb("status answers 200", {}, async (fx) => {
+ *   assert.equal((await fx.call("GET", "/status")).status, 200);
+ * });
+ * ```
+ */
+export function eachServerCtldb(
+  name: string,
+  config: Partial<ExecutiveConfig>,
+  fn: (fx: ExecutiveFixture) => Promise<void>,
+): void {
+  mysqlTest(`${name} (mysql)`, () => withMysqlExecutive(config, fn));
+  postgresTest(`${name} (postgres)`, () => withPostgresExecutive(config, fn));
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bothDialects, mutate, setupMyTable, WRITER_HEADERS } from "./_fixture.ts";
+import { eachCtldb, mutate, setupMyTable, WRITER_HEADERS } from "./_fixture.ts";
 
 const row = { table: "mytable", values: { id: 1, name: "a", data: null } };
 
@@ -19,7 +19,7 @@ const strangers: [string, Record<string, string>][] = [
   ["a wrong secret", { ...WRITER_HEADERS, "ctlstore-secret": "not-the-secret" }],
 ];
 
-bothDialects(
+eachCtldb(
   "a caller that is not a writer gets 401 and learns nothing about the schema",
   {},
   async (fx) => {
@@ -42,7 +42,7 @@ bothDialects(
   },
 );
 
-bothDialects("the writer itself still gets the schema errors", {}, async (fx) => {
+eachCtldb("the writer itself still gets the schema errors", {}, async (fx) => {
   await setupMyTable(fx);
   const missing = await mutate(fx, schemaMistakes[0]![1]);
   assert.deepEqual([missing.status, missing.text], [400, "Missing field data"]);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bothDialects, type ExecutiveFixture, mutate } from "./_fixture.ts";
+import { eachCtldb, type ExecutiveFixture, mutate } from "./_fixture.ts";
 
 const WRITERS = 8;
 const STREAMS = 4;
@@ -82,7 +82,7 @@ async function usageByWriter(fx: ExecutiveFixture): Promise<Map<string, number>>
 
 const FIXED = { now: () => 1_800_000_000_000, writerLimitPeriodMs: 3_600_000 };
 
-bothDialects("8 writers x 200 concurrent mutations: contiguous ledger, exact rows and usage", {
+eachCtldb("8 writers x 200 concurrent mutations: contiguous ledger, exact rows and usage", {
   ...FIXED,
   writerLimit: 1000,
 }, async (fx) => {
@@ -99,7 +99,7 @@ bothDialects("8 writers x 200 concurrent mutations: contiguous ledger, exact row
   }
 });
 
-bothDialects("concurrent writers hit the rate limit exactly, never over it", {
+eachCtldb("concurrent writers hit the rate limit exactly, never over it", {
   ...FIXED,
   writerLimit: 100,
 }, async (fx) => {

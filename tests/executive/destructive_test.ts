@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { bothDialects, mutate, row, setupMyTable } from "./_fixture.ts";
+import { eachCtldb, mutate, row, setupMyTable } from "./_fixture.ts";
 
 const ENABLED = { enableDestructiveSchemaChanges: true };
 
-bothDialects("destructive routes are refused unless enabled", {}, async (fx) => {
+eachCtldb("destructive routes are refused unless enabled", {}, async (fx) => {
   await setupMyTable(fx);
   const cases: [string, string][] = [
     ["/families/myfamily/tables/mytable", "Dropping tables is not enabled."],
@@ -17,7 +17,7 @@ bothDialects("destructive routes are refused unless enabled", {}, async (fx) => 
   assert.equal((await fx.ledger()).length, 1);
 });
 
-bothDialects("drop table removes it from ctldb and writes the ledger row", ENABLED, async (fx) => {
+eachCtldb("drop table removes it from ctldb and writes the ledger row", ENABLED, async (fx) => {
   await setupMyTable(fx);
   const reply = await fx.call("DELETE", "/families/MyFamily/tables/MyTable");
   assert.equal(reply.status, 200, reply.text);
@@ -37,7 +37,7 @@ bothDialects("drop table removes it from ctldb and writes the ledger row", ENABL
   ]);
 });
 
-bothDialects("clear table deletes every row in one ledger statement", ENABLED, async (fx) => {
+eachCtldb("clear table deletes every row in one ledger statement", ENABLED, async (fx) => {
   await setupMyTable(fx);
   await mutate(fx, { mutations: [row(1, "a"), row(2, "b")] });
   const reply = await fx.call("DELETE", "/clear-rows/families/myfamily/tables/mytable");
@@ -48,7 +48,7 @@ bothDialects("clear table deletes every row in one ledger statement", ENABLED, a
   assert.deepEqual([missing.status, missing.text], [404, 'table "myfamilynosuch" not found']);
 });
 
-bothDialects("clear family clears only this family's tables, atomically", ENABLED, async (fx) => {
+eachCtldb("clear family clears only this family's tables, atomically", ENABLED, async (fx) => {
   await setupMyTable(fx);
   const other = { fields: [["id", "integer"]], keyFields: ["id"] };
   for (const family of ["myfamily2", "myfamily_"]) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {
-  bothDialects,
+  eachCtldb,
   type ExecutiveFixture,
   mutate,
   row,
@@ -184,7 +184,7 @@ function hostileRequests(): [
   return requests;
 }
 
-bothDialects("hostile input always gets a 4xx with a reason and changes nothing", {
+eachCtldb("hostile input always gets a 4xx with a reason and changes nothing", {
   enableDestructiveSchemaChanges: true,
 }, async (fx) => {
   await setupMyTable(fx);
@@ -201,13 +201,20 @@ bothDialects("hostile input always gets a 4xx with a reason and changes nothing"
   assert.equal((await mutate(fx, { mutations: [row(2, "b")] })).status, 200);
 });
 
-bothDialects("injection attempts in string values are stored verbatim", {}, async (fx) => {
+eachCtldb("injection attempts in string values are stored verbatim", {}, async (fx) => {
   await setupMyTable(fx);
+  // PostgreSQL text cannot hold NUL: such a value is refused with a reason instead.
+  const nul = "nul\u0000byte";
+  if (fx.dialect === "postgres") {
+    const refused = await mutate(fx, { mutations: [row(9, nul)] });
+    assert.equal(refused.status, 400, refused.text);
+    assert.match(refused.text, /^dml exec error: .*NUL/);
+  }
   const values = [
     "x'); DROP TABLE families; --",
     "a''b",
     "back\\slash",
-    "nul\u0000byte",
+    ...(fx.dialect === "postgres" ? [] : [nul]),
     "ünï©ødé 🎉",
   ];
   for (const [i, name] of values.entries()) {

@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
 import { roundHalfEven } from "../../lib/executive/limiter.ts";
 import {
-  bothDialects,
+  eachCtldb,
+  eachServerCtldb,
   type ExecutiveFixture,
   mutate,
   row,
   setupMyTable,
-  withMysqlExecutive,
   withSqliteExecutive,
 } from "./_fixture.ts";
-import { mysqlTest } from "../_helpers/mysql.ts";
 
 const NOW = 1_800_000_000_000;
 const FIXED_CLOCK = { now: () => NOW, writerLimitPeriodMs: 3_600_000 };
@@ -26,7 +25,7 @@ Deno.test("roundHalfEven rounds halves to the even neighbour", () => {
   }
 });
 
-bothDialects("the writer rate limit counts mutations and rolls back rejected ones", {
+eachCtldb("the writer rate limit counts mutations and rolls back rejected ones", {
   ...FIXED_CLOCK,
   writerLimit: 5,
 }, async (fx) => {
@@ -45,7 +44,7 @@ bothDialects("the writer rate limit counts mutations and rolls back rejected one
   assert.equal(Number(bucket!.bucket), 1_800_000_000 - (1_800_000_000 % 3600));
 });
 
-bothDialects("a single request above the limit is refused without usage", {
+eachCtldb("a single request above the limit is refused without usage", {
   ...FIXED_CLOCK,
   writerLimit: 2,
 }, async (fx) => {
@@ -55,7 +54,7 @@ bothDialects("a single request above the limit is refused without usage", {
   assert.deepEqual(await usage(fx), []);
 });
 
-bothDialects("writer limit overrides apply at once, scaled to the period", {
+eachCtldb("writer limit overrides apply at once, scaled to the period", {
   now: () => NOW,
   writerLimitPeriodMs: 120_000,
   writerLimit: 1000,
@@ -79,7 +78,7 @@ bothDialects("writer limit overrides apply at once, scaled to the period", {
   assert.equal((await fx.call("GET", "/limits/writers")).text.endsWith('"writers":null}'), true);
 });
 
-bothDialects("writer limit routes reject bad input with 4xx", {}, async (fx) => {
+eachCtldb("writer limit routes reject bad input with 4xx", {}, async (fx) => {
   await setupMyTable(fx);
   const cases: [string, string, string | undefined, number, string][] = [
     [
@@ -155,7 +154,7 @@ bothDialects("writer limit routes reject bad input with 4xx", {}, async (fx) => 
   assert.equal(Number(stored!.n), 5);
 });
 
-bothDialects("table limit routes set, read and delete limits", {}, async (fx) => {
+eachCtldb("table limit routes set, read and delete limits", {}, async (fx) => {
   await setupMyTable(fx);
   const set = await fx.call("POST", "/limits/tables/MyFamily/MyTable", {
     body: JSON.stringify({ "max-size": 2000, "warn-size": 1000 }),
@@ -218,7 +217,7 @@ bothDialects("table limit routes set, read and delete limits", {}, async (fx) =>
   assert.equal((await fx.call("GET", "/limits/tables")).text.endsWith('"tables":null}'), true);
 });
 
-bothDialects("usage older than a day is garbage-collected", {
+eachCtldb("usage older than a day is garbage-collected", {
   now: () => NOW,
   usageGcMs: 20,
 }, async (fx) => {
@@ -237,8 +236,10 @@ bothDialects("usage older than a day is garbage-collected", {
   assert.deepEqual(await usage(fx), [1]);
 });
 
-mysqlTest("tables over their maximum size get 507 until their limit is raised", async () => {
-  await withMysqlExecutive({ maxTableSize: 1 }, async (fx) => {
+eachServerCtldb(
+  "tables over their maximum size get 507 until their limit is raised",
+  { maxTableSize: 1 },
+  async (fx) => {
     await setupMyTable(fx);
     const over = await mutate(fx, { mutations: [row(1, "a")] });
     assert.deepEqual([over.status, over.text], [
@@ -256,8 +257,8 @@ mysqlTest("tables over their maximum size get 507 until their limit is raised", 
       metrics,
       /ctlstore_executive_table_size_warning\{[^}]*table="myfamily___mytable"[^}]*\} 1/,
     );
-  });
-});
+  },
+);
 
 Deno.test("table sizes are not enforced on a SQLite ctldb", async () => {
   await withSqliteExecutive({ maxTableSize: 1 }, async (fx) => {

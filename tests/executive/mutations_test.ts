@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { bothDialects, mutate, MYTABLE, row, setupMyTable, WRITER_HEADERS } from "./_fixture.ts";
+import { eachCtldb, mutate, MYTABLE, row, setupMyTable, WRITER_HEADERS } from "./_fixture.ts";
 import { startExecutive } from "../../lib/executive/mod.ts";
 
 const CREATE_LEDGER =
   'CREATE TABLE myfamily___mytable ("id" INTEGER, "name" VARCHAR(191), "data" BLOB(255), PRIMARY KEY("id"));';
 
-bothDialects("the end-to-end example writes the exact ledger rows", {}, async (fx) => {
+eachCtldb("the end-to-end example writes the exact ledger rows", {}, async (fx) => {
   await setupMyTable(fx);
   const reply = await mutate(fx, {
     cookie: "AQ==",
@@ -34,7 +34,7 @@ bothDialects("the end-to-end example writes the exact ledger rows", {}, async (f
   assert.deepEqual(cookie.text, "\x01");
 });
 
-bothDialects("a single mutation writes one ledger row and no markers", {}, async (fx) => {
+eachCtldb("a single mutation writes one ledger row and no markers", {}, async (fx) => {
   await setupMyTable(fx);
   const reply = await mutate(fx, { mutations: [row(7, "seven")] });
   assert.equal(reply.text, '{"seq":2}');
@@ -43,7 +43,7 @@ bothDialects("a single mutation writes one ledger row and no markers", {}, async
   ]);
 });
 
-bothDialects("integers beyond 2^53 stay exact in ctldb and the ledger", {}, async (fx) => {
+eachCtldb("integers beyond 2^53 stay exact in ctldb and the ledger", {}, async (fx) => {
   await setupMyTable(fx);
   const body =
     '{"mutations":[{"table":"mytable","values":{"id":1700000000123456789,"name":"n","data":null}}]}';
@@ -57,7 +57,7 @@ bothDialects("integers beyond 2^53 stay exact in ctldb and the ledger", {}, asyn
   assert.equal(BigInt(stored!.id), 1700000000123456789n);
 });
 
-bothDialects("mutation JSON keys match case-insensitively", {}, async (fx) => {
+eachCtldb("mutation JSON keys match case-insensitively", {}, async (fx) => {
   await setupMyTable(fx);
   const reply = await mutate(fx, {
     Cookie: "Ag==",
@@ -70,7 +70,7 @@ bothDialects("mutation JSON keys match case-insensitively", {}, async (fx) => {
   );
 });
 
-bothDialects("check_cookie makes the cookie a compare-and-swap", {}, async (fx) => {
+eachCtldb("check_cookie makes the cookie a compare-and-swap", {}, async (fx) => {
   await setupMyTable(fx);
   const first = await mutate(fx, { cookie: "AQ==", mutations: [row(1, "a")] });
   assert.equal(first.status, 200, first.text);
@@ -92,7 +92,7 @@ bothDialects("check_cookie makes the cookie a compare-and-swap", {}, async (fx) 
   assert.equal(cookie.text, "\x02");
 });
 
-bothDialects("a null cookie is stored as empty bytes on both ctldbs", {}, async (fx) => {
+eachCtldb("a null cookie is stored as empty bytes on both ctldbs", {}, async (fx) => {
   await setupMyTable(fx);
   const reply = await mutate(fx, { cookie: null, mutations: [row(1, "a")] });
   assert.equal(reply.status, 200, reply.text);
@@ -102,7 +102,7 @@ bothDialects("a null cookie is stored as empty bytes on both ctldbs", {}, async 
   assert.equal(matched.status, 200, matched.text);
 });
 
-bothDialects("deletes need every key field and ignore other columns", {}, async (fx) => {
+eachCtldb("deletes need every key field and ignore other columns", {}, async (fx) => {
   await setupMyTable(fx);
   const missing = await mutate(fx, { mutations: [{ table: "mytable", delete: true, values: {} }] });
   assert.deepEqual([missing.status, missing.text], [400, "Missing field id"]);
@@ -274,7 +274,7 @@ const errorCases: [string, unknown, Record<string, string>, number, string | Reg
   ],
 ];
 
-bothDialects(
+eachCtldb(
   "every mutation error has its status and message and writes nothing",
   {},
   async (fx) => {
@@ -296,14 +296,14 @@ bothDialects(
   },
 );
 
-bothDialects("mutations of an unknown family's table are 404", {}, async (fx) => {
+eachCtldb("mutations of an unknown family's table are 404", {}, async (fx) => {
   await setupMyTable(fx);
   const reply = await mutate(fx, { mutations: [row(1, "a")] }, WRITER_HEADERS, "otherfamily");
   assert.deepEqual([reply.status, reply.text], [404, "Table not found: mytable"]);
   assert.equal(MYTABLE.keyFields[0], "id");
 });
 
-bothDialects("a batch touching one key several times applies in request order", {}, async (fx) => {
+eachCtldb("a batch touching one key several times applies in request order", {}, async (fx) => {
   await setupMyTable(fx);
   await fx.call("POST", "/families/myfamily/tables/second", {
     body: JSON.stringify({ fields: [["k", "string"]], keyFields: ["k"] }),
@@ -341,7 +341,7 @@ bothDialects("a batch touching one key several times applies in request order", 
   assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + i));
 });
 
-bothDialects(
+eachCtldb(
   "a field another executive just added is accepted at once, not rejected as unknown",
   {},
   async (fx) => {

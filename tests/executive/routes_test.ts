@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../../lib/log/mod.ts";
-import { mysqlTest } from "../_helpers/mysql.ts";
 import {
-  bothDialects,
+  eachCtldb,
+  eachServerCtldb,
   mutate,
   row,
   setupMyTable,
-  withMysqlExecutive,
   withSqliteExecutive,
   WRITER_HEADERS,
 } from "./_fixture.ts";
@@ -14,7 +13,7 @@ import {
 const TOKEN = "s3cr3t-admin-token";
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
-bothDialects(
+eachCtldb(
   "with an admin token, admin routes need the bearer token",
   { adminToken: TOKEN },
   async (fx) => {
@@ -55,7 +54,7 @@ bothDialects(
   },
 );
 
-bothDialects("bodies over 1 MiB get 413, announced or chunked", {}, async (fx) => {
+eachCtldb("bodies over 1 MiB get 413, announced or chunked", {}, async (fx) => {
   await setupMyTable(fx);
   const big = "x".repeat(1_048_577);
   for (const path of ["/families/myfamily/mutations", "/families/other", "/writers/w123"]) {
@@ -78,7 +77,7 @@ bothDialects("bodies over 1 MiB get 413, announced or chunked", {}, async (fx) =
   assert.equal((await fx.ledger()).length, 1);
 });
 
-bothDialects("unknown paths get 404 and wrong methods 405, as the original", {}, async (fx) => {
+eachCtldb("unknown paths get 404 and wrong methods 405, as the original", {}, async (fx) => {
   const unknown = await fx.call("GET", "/nope");
   assert.deepEqual([unknown.status, unknown.text], [404, "404 page not found\n"]);
   const method = await fx.call("GET", "/families/myfamily");
@@ -89,7 +88,7 @@ bothDialects("unknown paths get 404 and wrong methods 405, as the original", {},
   assert.deepEqual([health.status, health.text], [200, "ok"]);
 });
 
-bothDialects(
+eachCtldb(
   "metrics count requests by route pattern, mutations and ledger rows",
   {},
   async (fx) => {
@@ -126,8 +125,10 @@ Deno.test("secrets and tokens never reach the log", async () => {
   }
 });
 
-mysqlTest("a request over the handler timeout gets 503 and writes nothing", async () => {
-  await withMysqlExecutive({ handlerTimeoutMs: 300 }, async (fx) => {
+eachServerCtldb(
+  "a request over the handler timeout gets 503 and writes nothing",
+  { handlerTimeoutMs: 300 },
+  async (fx) => {
     await setupMyTable(fx);
     const before = await fx.ledger();
     let release!: () => void;
@@ -152,5 +153,5 @@ mysqlTest("a request over the handler timeout gets 503 and writes nothing", asyn
     );
     assert.deepEqual(await fx.ledger(), before);
     assert.deepEqual(await fx.db.query("SELECT id FROM myfamily___mytable"), []);
-  });
-});
+  },
+);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { bothDialects, mutate, row, setupMyTable } from "./_fixture.ts";
+import { eachCtldb, mutate, row, setupMyTable } from "./_fixture.ts";
 
-bothDialects("a mutation answers its seq in the body and in X-Ctlstore-Seq", {}, async (fx) => {
+eachCtldb("a mutation answers its seq in the body and in X-Ctlstore-Seq", {}, async (fx) => {
   await setupMyTable(fx);
   const single = await mutate(fx, { mutations: [row(1, "one")] });
   assert.equal(single.status, 200, single.text);
@@ -16,7 +16,7 @@ bothDialects("a mutation answers its seq in the body and in X-Ctlstore-Seq", {},
   assert.equal(seq, (await fx.ledgerRows()).at(-1)!.seq);
 });
 
-bothDialects("a refused mutation carries no X-Ctlstore-Seq", {}, async (fx) => {
+eachCtldb("a refused mutation carries no X-Ctlstore-Seq", {}, async (fx) => {
   await setupMyTable(fx);
   const reply = await mutate(fx, { mutations: [{ table: "nope", values: { id: 1 } }] });
   assert.notEqual(reply.status, 200, reply.text);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {
-  bothDialects,
+  eachCtldb,
   type ExecutiveFixture,
   mutate,
   MYTABLE,
@@ -12,7 +12,7 @@ function post(fx: ExecutiveFixture, path: string, body: unknown, method = "POST"
   return fx.call(method, path, { body: typeof body === "string" ? body : JSON.stringify(body) });
 }
 
-bothDialects("families are created once, lower-cased", {}, async (fx) => {
+eachCtldb("families are created once, lower-cased", {}, async (fx) => {
   assert.equal((await fx.call("POST", "/families/MyFamily")).status, 200);
   const again = await fx.call("POST", "/families/myfamily");
   assert.deepEqual([again.status, again.text], [409, "Family already exists"]);
@@ -25,7 +25,7 @@ bothDialects("families are created once, lower-cased", {}, async (fx) => {
   assert.deepEqual(rows.map((r) => r.name), ["myfamily"]);
 });
 
-bothDialects(
+eachCtldb(
   "create table writes the SQLite DDL to the ledger and ctldb DDL to ctldb",
   {},
   async (fx) => {
@@ -34,10 +34,13 @@ bothDialects(
       'CREATE TABLE myfamily___mytable ("id" INTEGER, "name" VARCHAR(191), "data" BLOB(255), PRIMARY KEY("id"));',
     ]);
     const columns = (await fx.db.tableColumns(["myfamily___mytable"])).get("myfamily___mytable");
-    const expected = fx.dialect === "mysql"
-      ? ["bigint", "varchar", "varbinary"]
-      : ["INTEGER", "VARCHAR(191)", "BLOB(255)"];
-    assert.deepEqual(columns?.map((c) => c.columnType), expected);
+    const expected: Record<string, string[]> = {
+      mysql: ["bigint", "varchar", "varbinary"],
+      postgres: ["bigint", "character varying(191)", "ctlstore_bytestring"],
+      sqlite: ["INTEGER", "VARCHAR(191)", "BLOB(255)"],
+    };
+    assert.deepEqual(columns?.map((c) => c.columnType), expected[fx.dialect]);
+    assert.deepEqual(columns?.map((c) => c.fieldType), ["integer", "string", "bytestring"]);
   },
 );
 
@@ -109,15 +112,37 @@ const createErrors: [string, string, unknown, number, string][] = [
   ],
   ["existing table", "/families/myfamily/tables/MyTable", MYTABLE, 409, "Table already exists"],
   [
-    "name too long for MySQL",
+    "name too long for the ctldb",
     `/families/${"f".repeat(30)}/tables/${"t".repeat(40)}`,
     MYTABLE,
     400,
-    `Table name '${"f".repeat(30)}___${"t".repeat(40)}' is longer than 64 characters`,
+    `Table name '${"f".repeat(30)}___${"t".repeat(40)}' is longer than `,
   ],
 ];
 
-bothDialects("create table errors have the original's messages and 4xx codes", {}, async (fx) => {
+eachCtldb(
+  "table names up to the ctldb's identifier limit are accepted, longer ones refused",
+  {},
+  async (fx) => {
+    const family = "f".repeat(30);
+    assert.equal((await fx.call("POST", `/families/${family}`)).status, 200);
+    const fits = await post(fx, `/families/${family}/tables/${"t".repeat(30)}`, MYTABLE);
+    assert.equal(fits.status, 200, `63 characters: ${fits.text}`);
+    const long = await post(fx, `/families/${family}/tables/${"u".repeat(31)}`, MYTABLE);
+    const max = fx.db.maxIdentifierLength;
+    if (max >= 64) {
+      assert.equal(long.status, 200, `64 characters: ${long.text}`);
+    } else {
+      assert.equal(long.status, 400);
+      assert.equal(
+        long.text,
+        `Table name '${family}___${"u".repeat(31)}' is longer than ${max} characters`,
+      );
+    }
+  },
+);
+
+eachCtldb("create table errors have the original's messages and 4xx codes", {}, async (fx) => {
   await setupMyTable(fx);
   assert.equal((await fx.call("POST", `/families/${"f".repeat(30)}`)).status, 200);
   const before = await fx.ledger();
@@ -129,7 +154,7 @@ bothDialects("create table errors have the original's messages and 4xx codes", {
   assert.deepEqual(await fx.ledger(), before);
 });
 
-bothDialects("add fields appends one ledger row per field", {}, async (fx) => {
+eachCtldb("add fields appends one ledger row per field", {}, async (fx) => {
   await setupMyTable(fx);
   const reply = await post(fx, "/families/myfamily/tables/mytable", {
     fields: [["extra", "text"], ["Amount", "decimal"]],
@@ -150,7 +175,7 @@ bothDialects("add fields appends one ledger row per field", {}, async (fx) => {
   assert.deepEqual([old.status, old.text], [400, "Missing field extra"]);
 });
 
-bothDialects("add fields errors", {}, async (fx) => {
+eachCtldb("add fields errors", {}, async (fx) => {
   await setupMyTable(fx);
   const cases: [string, string, unknown, number, string][] = [
     [
@@ -196,7 +221,7 @@ bothDialects("add fields errors", {}, async (fx) => {
   assert.equal((await fx.ledger()).length, 1);
 });
 
-bothDialects("POST /tables creates several tables and wraps the first error", {}, async (fx) => {
+eachCtldb("POST /tables creates several tables and wraps the first error", {}, async (fx) => {
   await setupMyTable(fx);
   const ok = await post(fx, "/tables", [
     { family: "myfamily", name: "tb1", fields: [["id", "string"]], keyFields: ["id"] },
@@ -222,7 +247,7 @@ bothDialects("POST /tables creates several tables and wraps the first error", {}
   assert.equal((await post(fx, "/tables", "{")).status, 400);
 });
 
-bothDialects(
+eachCtldb(
   "schema routes report fields in column order, with normalized names",
   {},
   async (fx) => {
@@ -250,7 +275,7 @@ bothDialects(
   },
 );
 
-bothDialects(
+eachCtldb(
   "a family ending in an underscore lists its own tables, and only those",
   {},
   async (fx) => {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { registerWriter } from "../../lib/executive/writers.ts";
-import { bothDialects, WRITER_HEADERS } from "./_fixture.ts";
+import { eachCtldb, WRITER_HEADERS } from "./_fixture.ts";
 
-bothDialects(
+eachCtldb(
   "registering a writer stores the hashed secret and the initial cookie",
   {},
   async (fx) => {
@@ -31,7 +31,7 @@ bothDialects(
   },
 );
 
-bothDialects(
+eachCtldb(
   "concurrent registrations of one writer with one secret all succeed",
   {},
   async (fx) => {
@@ -43,7 +43,7 @@ bothDialects(
   },
 );
 
-bothDialects(
+eachCtldb(
   "writer registration rejects bad names and secret lengths with 400",
   {},
   async (fx) => {
@@ -60,7 +60,7 @@ bothDialects(
   },
 );
 
-bothDialects("the cookie routes read and overwrite the cookie", {}, async (fx) => {
+eachCtldb("the cookie routes read and overwrite the cookie", {}, async (fx) => {
   await fx.call("POST", "/writers/mywriter", { body: "mysecret" });
   const initial = await fx.call("GET", "/cookie", { headers: WRITER_HEADERS });
   assert.equal(initial.status, 200);

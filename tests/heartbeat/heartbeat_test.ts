@@ -3,7 +3,7 @@ import { ExecutiveClient } from "../../lib/client/mod.ts";
 import { openCtldb } from "../../lib/ctldb/mod.ts";
 import { startExecutive } from "../../lib/executive/mod.ts";
 import { startHeartbeat } from "../../lib/heartbeat/mod.ts";
-import { freshMysqlDatabase, mysqlTest } from "../_helpers/mysql.ts";
+import { SERVER_CTLDBS } from "../_helpers/server_ctldbs.ts";
 import { freePort, spawnCli } from "../_helpers/process.ts";
 import { tempDir } from "../_helpers/temp.ts";
 
@@ -65,10 +65,12 @@ Deno.test("heartbeat writes the exact nanosecond value into a SQLite ctldb", asy
   await writesExactNanoseconds(`sqlite:${dir.path}/ctldb.db`);
 });
 
-mysqlTest("heartbeat writes the exact nanosecond value into a MariaDB ctldb", async () => {
-  await using db = await freshMysqlDatabase();
-  await writesExactNanoseconds(db.dsn);
-});
+for (const server of SERVER_CTLDBS) {
+  server.test(`heartbeat writes the exact nanosecond value into a ${server.name} ctldb`, async () => {
+    await using db = await server.fresh();
+    await writesExactNanoseconds(db.dsn);
+  });
+}
 
 Deno.test("heartbeat keeps writing the current time every interval", async () => {
   await using dir = await tempDir();
@@ -239,6 +241,22 @@ Deno.test("ctlstore heartbeat without a writer secret exits 1 naming the flag", 
   const status = await cli.status;
   assert.equal(status.code, 1);
   assert.match(cli.stderr(), /invalid value passed to writer-secret: zero value/);
+});
+
+Deno.test("ctlstore heartbeat with an interval that is not positive exits 1 naming the flag", async () => {
+  await using cli = await spawnCli([
+    "heartbeat",
+    "-writer-secret",
+    "heartbeat-secret",
+    "-heartbeat-interval",
+    "0s",
+  ]);
+  const status = await cli.status;
+  assert.equal(status.code, 1);
+  assert.equal(
+    cli.stderr(),
+    "error: invalid value passed to heartbeat-interval: '0s' (must be positive)\n",
+  );
 });
 
 Deno.test("ctlstore heartbeat exits 1 with one line when start-up fails", async () => {

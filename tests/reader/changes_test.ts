@@ -16,6 +16,7 @@ import {
   deleteRowSql,
   dropTableSql,
   type FieldDef,
+  LEDGER_COLUMN_TYPES,
   upsertSql,
 } from "../../lib/schema/mod.ts";
 import { type HistoryLdb, historyLdb } from "../_helpers/history_ldb.ts";
@@ -105,7 +106,7 @@ Deno.test("clear, drop, create and alter are one table-wide entry each with an e
   const created = ldb.createTable("fam", "users", USERS, ["id"]);
   ldb.apply(upsertUser(1, "a"), upsertUser(2, "b"));
   const altered = ldb.apply(
-    addColumnSql("sqlite", "fam___users", { name: "email", type: "string" }),
+    addColumnSql(LEDGER_COLUMN_TYPES, "fam___users", { name: "email", type: "string" }),
   );
   const cleared = ldb.apply(clearTableSql("fam___users"));
   const dropped = ldb.apply(dropTableSql("fam___users"));

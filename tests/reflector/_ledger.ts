@@ -14,6 +14,7 @@ import {
   deleteRowSql,
   type FieldDef,
   LEDGER_BEGIN,
+  LEDGER_COLUMN_TYPES,
   LEDGER_COMMIT,
   type SqlValue,
   upsertSql,
@@ -116,7 +117,9 @@ export function generateLedger(count: number, seed: number): SyntheticLedger {
   const statements: string[] = [];
   const history: ExpectedChange[] = [];
   for (const table of TABLES) {
-    const seq = statements.push(createTableSql("sqlite", table.name, table.fields, table.keys));
+    const seq = statements.push(
+      createTableSql(LEDGER_COLUMN_TYPES, table.name, table.fields, table.keys),
+    );
     history.push({ seq, tx: seq, table: table.name, op: "schema", key: {} });
   }
   const insideBracket = new Set<number>();
@@ -190,7 +193,7 @@ export async function loadLedger(ctldb: Ctldb, ledger: SyntheticLedger): Promise
     );
   }
   for (const table of TABLES) {
-    await ctldb.execDdl(createTableSql(ctldb.dialect, table.name, table.fields, table.keys));
+    await ctldb.execDdl(createTableSql(ctldb.columnTypes, table.name, table.fields, table.keys));
     const rows = [...ledger.finalRows.get(table.name)!.values()];
     for (let start = 0; start < rows.length; start += chunk) {
       const part = rows.slice(start, start + chunk);

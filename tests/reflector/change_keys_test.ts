@@ -3,7 +3,12 @@ import { DatabaseSync } from "node:sqlite";
 import { silentLogger } from "../../lib/log/mod.ts";
 import { ChangeKeyCapture } from "../../lib/reflector/change_keys.ts";
 import { parseStatement } from "../../lib/reflector/statement.ts";
-import { createTableSql, type FieldDef, upsertSql } from "../../lib/schema/mod.ts";
+import {
+  createTableSql,
+  type FieldDef,
+  LEDGER_COLUMN_TYPES,
+  upsertSql,
+} from "../../lib/schema/mod.ts";
 
 const FIELDS: FieldDef[] = [
   { name: "tag", type: "string" },
@@ -15,7 +20,7 @@ const FIELDS: FieldDef[] = [
 /** A table keyed by (tag, id, data), so every literal kind is part of the key. */
 function captureOn(): { db: DatabaseSync; capture: ChangeKeyCapture } {
   const db = new DatabaseSync(":memory:");
-  db.exec(createTableSql("sqlite", "fam___tbl", FIELDS, ["tag", "id", "data"]));
+  db.exec(createTableSql(LEDGER_COLUMN_TYPES, "fam___tbl", FIELDS, ["tag", "id", "data"]));
   return { db, capture: new ChangeKeyCapture(db, silentLogger, { clearKeys: false }) };
 }
 

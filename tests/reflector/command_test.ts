@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, match, ok } from "node:assert/strict";
-import { freshMysqlDatabase, mysqlTest } from "../_helpers/mysql.ts";
+import { SERVER_CTLDBS } from "../_helpers/server_ctldbs.ts";
 import { spawnCli } from "../_helpers/process.ts";
 import { tempDir } from "../_helpers/temp.ts";
 import { seedLedger } from "./_fixtures.ts";
@@ -27,8 +27,8 @@ Deno.test("reflector flag and bootstrap URL mistakes end with one error line and
     ],
     [
       "unknown driver",
-      ["-upstream-driver", "postgres"],
-      /^error: invalid value passed to upstream-driver: 'postgres'/,
+      ["-upstream-driver", "oracle"],
+      /^error: invalid value passed to upstream-driver: 'oracle'/,
     ],
     [
       "negative duration",
@@ -126,17 +126,22 @@ Deno.test("a reflector whose upstream does not exist exits 1 with one line and c
   }
 });
 
-mysqlTest("a reflector whose MySQL database does not exist exits 1 with one line", async () => {
-  await using db = await freshMysqlDatabase();
-  await using dir = await tempDir();
-  await using cli = await spawnCli([
-    "reflector",
-    ...["-ldb-path", `${dir.path}/ldb.db`, "-upstream-driver", "mysql"],
-    ...["-upstream-dsn", db.dsn.replace(/\/([^/]*)$/, "/$1_typo")],
-  ]);
-  assertEquals((await cli.status).code, 1, cli.stderr());
-  const errors = cli.stderr().split("\n").filter((line) => line.startsWith("error:"));
-  assertEquals(errors.length, 1, cli.stderr());
-  match(errors[0]!, /^error: upstream database does not exist: .*Unknown database/);
-  assertEquals(await listTree(dir.path), []);
-});
+for (const server of SERVER_CTLDBS) {
+  server.test(`a reflector whose server database does not exist exits 1 with one line (${server.name})`, async () => {
+    await using db = await server.fresh();
+    await using dir = await tempDir();
+    await using cli = await spawnCli([
+      "reflector",
+      ...["-ldb-path", `${dir.path}/ldb.db`, "-upstream-driver", server.driver],
+      ...["-upstream-dsn", db.dsn.replace(/\/([^/]*)$/, "/$1_typo")],
+    ]);
+    assertEquals((await cli.status).code, 1, cli.stderr());
+    const errors = cli.stderr().split("\n").filter((line) => line.startsWith("error:"));
+    assertEquals(errors.length, 1, cli.stderr());
+    match(
+      errors[0]!,
+      /^error: upstream database does not exist: .*(Unknown database|database "\w+" does not exist)/,
+    );
+    assertEquals(await listTree(dir.path), []);
+  });
+}

@@ -38,9 +38,15 @@ Deno.test("reflector config defaults match the flags, with WAL checkpointing on"
 
 Deno.test("reflector config rejects unknown drivers, checkpoint types and bad intervals", () => {
   throws(
-    () => resolveReflectorConfig({ ...minimal, upstreamDriver: "postgres" }),
-    /unsupported upstream driver 'postgres'/,
+    () => resolveReflectorConfig({ ...minimal, upstreamDriver: "oracle" }),
+    /unsupported upstream driver 'oracle': expected one of mysql, postgres, postgresql, sqlite3/,
   );
+  for (const upstreamDriver of ["mysql", "postgres", "postgresql", "sqlite3"]) {
+    assertEquals(
+      resolveReflectorConfig({ ...minimal, upstreamDriver }).upstreamDriver,
+      upstreamDriver,
+    );
+  }
   throws(
     () => resolveReflectorConfig({ ...minimal, walCheckpointType: "SOMETIMES" }),
     /invalid wal checkpoint type 'SOMETIMES'/,

@@ -4,7 +4,7 @@ import { getLdbSeq, openLdbForRead } from "../../lib/ldb/mod.ts";
 import { Reader } from "../../lib/reader/mod.ts";
 import { type ReflectorConfig, startReflector } from "../../lib/reflector/mod.ts";
 import { parseLdbTableName } from "../../lib/schema/mod.ts";
-import { freshMysqlDatabase, mysqlTest } from "../_helpers/mysql.ts";
+import { SERVER_CTLDBS } from "../_helpers/server_ctldbs.ts";
 import { spawnCli } from "../_helpers/process.ts";
 import { tempDir } from "../_helpers/temp.ts";
 import {
@@ -87,9 +87,7 @@ async function writeEverything(executive: TestExecutive): Promise<void> {
 
 /** The ctldb's family tables, sorted. */
 async function ctldbTables(ctldb: Ctldb): Promise<string[]> {
-  return (await ctldb.query<{ name: string }>(
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()",
-  )).map((row) => row.name).filter((name) => parseLdbTableName(name)).sort();
+  return (await ctldb.listFamilyTables()).filter((name) => parseLdbTableName(name));
 }
 
 /** Fails unless the LDB holds exactly the carried families' tables, row for row as the ctldb. */
@@ -120,135 +118,137 @@ function historyFamilies(ldbPath: string): Set<string> {
   return new Set(reader.getChanges({ after: 0, limit: 100_000 }).changes.map((c) => c.family));
 }
 
-mysqlTest(
-  "a partial reflector holds exactly its families' tables, rows and history, its seq at the ledger's max",
-  async () => {
-    await using db = await freshMysqlDatabase();
-    await using dir = await tempDir();
-    await using executive = await testExecutive(db.dsn);
-    const { ctldb } = executive;
-    await writeEverything(executive);
-    const ldbPath = `${dir.path}/ldb.db`;
-    const changelogPath = `${dir.path}/changelog`;
-    const { logger, lines } = collectingLogger();
-    const config: ReflectorConfig = {
-      ldbPath,
-      upstreamDriver: "mysql",
-      upstreamDsn: db.dsn,
-      pollIntervalMs: 20,
-      changelogPath,
-      families: ["gamma", "alpha"],
-      logger,
-    };
-    const reflector = await startReflector(config);
-    try {
-      await reflector.waitForSeq(await ctldb.maxLedgerSeq(), AbortSignal.timeout(15_000));
-      await assertHoldsCarried(ldbPath, ctldb);
-      const metrics = await reflector.registry.metrics();
-      match(
-        metrics,
-        /ctlstore_reflector_ldb_families\{id="ldb\.db-0",families="alpha,ctlstore,gamma"[^}]*\} 1/,
-      );
-      const skipped = Number(
-        /ctlstore_reflector_statements_skipped_total\{id="ldb\.db-0"[^}]*\} (\d+)/
-          .exec(metrics)?.[1],
-      );
-      ok(skipped > 10, `skipped ${skipped}`);
+for (const server of SERVER_CTLDBS) {
+  server.test(
+    `a partial reflector holds exactly its families' tables, rows and history, its seq at the ledger's max (${server.name})`,
+    async () => {
+      await using db = await server.fresh();
+      await using dir = await tempDir();
+      await using executive = await testExecutive(db.dsn);
+      const { ctldb } = executive;
+      await writeEverything(executive);
+      const ldbPath = `${dir.path}/ldb.db`;
+      const changelogPath = `${dir.path}/changelog`;
+      const { logger, lines } = collectingLogger();
+      const config: ReflectorConfig = {
+        ldbPath,
+        upstreamDriver: server.driver,
+        upstreamDsn: db.dsn,
+        pollIntervalMs: 20,
+        changelogPath,
+        families: ["gamma", "alpha"],
+        logger,
+      };
+      const reflector = await startReflector(config);
+      try {
+        await reflector.waitForSeq(await ctldb.maxLedgerSeq(), AbortSignal.timeout(15_000));
+        await assertHoldsCarried(ldbPath, ctldb);
+        const metrics = await reflector.registry.metrics();
+        match(
+          metrics,
+          /ctlstore_reflector_ldb_families\{id="ldb\.db-0",families="alpha,ctlstore,gamma"[^}]*\} 1/,
+        );
+        const skipped = Number(
+          /ctlstore_reflector_statements_skipped_total\{id="ldb\.db-0"[^}]*\} (\d+)/
+            .exec(metrics)?.[1],
+        );
+        ok(skipped > 10, `skipped ${skipped}`);
 
-      // Later writes of every family: the carried ones arrive, the seq follows the ledger.
-      await executive.client.mutate("beta", WRITER, {
-        mutations: [{ table: "secrets", values: { k: "later", v: "beta-only", extra: null } }],
-      });
-      const { seq } = await executive.client.mutate("alpha", WRITER, {
-        mutations: [{ table: "users", values: { id: 100, name: "later", email: null } }],
-      });
-      await reflector.waitForSeq(seq!, AbortSignal.timeout(15_000));
-      await assertHoldsCarried(ldbPath, ctldb);
-    } finally {
-      await reflector.stop();
-    }
-    assertEquals(historyFamilies(ldbPath), new Set(CARRIED));
-    const changelogFamilies = new Set(
-      (await Deno.readTextFile(changelogPath)).split("\n").filter(Boolean)
-        .map((line) => JSON.parse(line).family),
-    );
-    assertEquals(changelogFamilies, new Set(CARRIED));
-    using reader = Reader.open(ldbPath);
-    assertEquals(reader.getFamilies(), CARRIED);
-    ok(!lines.some((line) => line.includes("names no family table")), lines.join("\n"));
-
-    // Another family set on the same LDB is refused, in the library and by the CLI.
-    const seqBefore = reader.getLastSequence();
-    await rejects(
-      startReflector({ ...config, families: ["alpha", "beta"] }),
-      new Error(
-        `the LDB at ${ldbPath} holds families alpha, ctlstore, gamma, but this reflector is ` +
-          `configured for families alpha, beta, ctlstore; the family set of an LDB cannot ` +
-          `change: remove the LDB file (with its -wal and -shm) to bootstrap a new one`,
-      ),
-    );
-    await using cli = await spawnCli([
-      "reflector",
-      ...["-ldb-path", ldbPath, "-upstream-driver", "mysql", "-upstream-dsn", db.dsn],
-    ]);
-    equal((await cli.status).code, 1);
-    const errors = cli.stderr().split("\n").filter((line) => line.startsWith("error:"));
-    assertEquals(errors, [
-      `error: the LDB at ${ldbPath} holds families alpha, ctlstore, gamma, but this reflector ` +
-      `is configured for every family; the family set of an LDB cannot change: remove the LDB ` +
-      `file (with its -wal and -shm) to bootstrap a new one`,
-    ]);
-    equal(reader.getLastSequence(), seqBefore, "the refused starts applied nothing");
-  },
-);
-
-mysqlTest(
-  "a partial reflector bootstrapped from a full LDB's snapshot holds only its families and follows the ledger",
-  async () => {
-    await using db = await freshMysqlDatabase();
-    await using dir = await tempDir();
-    await using executive = await testExecutive(db.dsn);
-    const { ctldb } = executive;
-    await writeEverything(executive);
-    const fullPath = `${dir.path}/full.db`;
-    const full = await startReflector({
-      ldbPath: fullPath,
-      upstreamDriver: "mysql",
-      upstreamDsn: db.dsn,
-      pollIntervalMs: 20,
-    });
-    try {
-      await full.waitForSeq(await ctldb.maxLedgerSeq(), AbortSignal.timeout(15_000));
-    } finally {
-      await full.stop();
-    }
-    ok(ldbTables(fullPath).includes("beta___secrets"), "the snapshot holds every family");
-
-    const ldbPath = `${dir.path}/partial/ldb.db`;
-    const { logger, lines } = collectingLogger();
-    const reflector = await startReflector({
-      ldbPath,
-      upstreamDriver: "mysql",
-      upstreamDsn: db.dsn,
-      pollIntervalMs: 20,
-      bootstrapUrl: `file://${fullPath}`,
-      families: ["alpha", "gamma"],
-      logger,
-    });
-    try {
-      ok(lines.some((line) => line.includes("more than this host may see")), lines.join("\n"));
-      await assertHoldsCarried(ldbPath, ctldb);
+        // Later writes of every family: the carried ones arrive, the seq follows the ledger.
+        await executive.client.mutate("beta", WRITER, {
+          mutations: [{ table: "secrets", values: { k: "later", v: "beta-only", extra: null } }],
+        });
+        const { seq } = await executive.client.mutate("alpha", WRITER, {
+          mutations: [{ table: "users", values: { id: 100, name: "later", email: null } }],
+        });
+        await reflector.waitForSeq(seq!, AbortSignal.timeout(15_000));
+        await assertHoldsCarried(ldbPath, ctldb);
+      } finally {
+        await reflector.stop();
+      }
       assertEquals(historyFamilies(ldbPath), new Set(CARRIED));
-      const { seq } = await executive.client.mutate("alpha", WRITER, {
-        mutations: [{ table: "users", values: { id: 200, name: "after", email: null } }],
+      const changelogFamilies = new Set(
+        (await Deno.readTextFile(changelogPath)).split("\n").filter(Boolean)
+          .map((line) => JSON.parse(line).family),
+      );
+      assertEquals(changelogFamilies, new Set(CARRIED));
+      using reader = Reader.open(ldbPath);
+      assertEquals(reader.getFamilies(), CARRIED);
+      ok(!lines.some((line) => line.includes("names no family table")), lines.join("\n"));
+
+      // Another family set on the same LDB is refused, in the library and by the CLI.
+      const seqBefore = reader.getLastSequence();
+      await rejects(
+        startReflector({ ...config, families: ["alpha", "beta"] }),
+        new Error(
+          `the LDB at ${ldbPath} holds families alpha, ctlstore, gamma, but this reflector is ` +
+            `configured for families alpha, beta, ctlstore; the family set of an LDB cannot ` +
+            `change: remove the LDB file (with its -wal and -shm) to bootstrap a new one`,
+        ),
+      );
+      await using cli = await spawnCli([
+        "reflector",
+        ...["-ldb-path", ldbPath, "-upstream-driver", server.driver, "-upstream-dsn", db.dsn],
+      ]);
+      equal((await cli.status).code, 1);
+      const errors = cli.stderr().split("\n").filter((line) => line.startsWith("error:"));
+      assertEquals(errors, [
+        `error: the LDB at ${ldbPath} holds families alpha, ctlstore, gamma, but this reflector ` +
+        `is configured for every family; the family set of an LDB cannot change: remove the LDB ` +
+        `file (with its -wal and -shm) to bootstrap a new one`,
+      ]);
+      equal(reader.getLastSequence(), seqBefore, "the refused starts applied nothing");
+    },
+  );
+
+  server.test(
+    `a partial reflector bootstrapped from a full LDB's snapshot holds only its families and follows the ledger (${server.name})`,
+    async () => {
+      await using db = await server.fresh();
+      await using dir = await tempDir();
+      await using executive = await testExecutive(db.dsn);
+      const { ctldb } = executive;
+      await writeEverything(executive);
+      const fullPath = `${dir.path}/full.db`;
+      const full = await startReflector({
+        ldbPath: fullPath,
+        upstreamDriver: server.driver,
+        upstreamDsn: db.dsn,
+        pollIntervalMs: 20,
       });
-      await executive.client.mutate("beta", WRITER, {
-        mutations: [{ table: "secrets", values: { k: "after", v: "beta-only", extra: null } }],
+      try {
+        await full.waitForSeq(await ctldb.maxLedgerSeq(), AbortSignal.timeout(15_000));
+      } finally {
+        await full.stop();
+      }
+      ok(ldbTables(fullPath).includes("beta___secrets"), "the snapshot holds every family");
+
+      const ldbPath = `${dir.path}/partial/ldb.db`;
+      const { logger, lines } = collectingLogger();
+      const reflector = await startReflector({
+        ldbPath,
+        upstreamDriver: server.driver,
+        upstreamDsn: db.dsn,
+        pollIntervalMs: 20,
+        bootstrapUrl: `file://${fullPath}`,
+        families: ["alpha", "gamma"],
+        logger,
       });
-      await reflector.waitForSeq(seq! + 1, AbortSignal.timeout(15_000));
-      await assertHoldsCarried(ldbPath, ctldb);
-    } finally {
-      await reflector.stop();
-    }
-  },
-);
+      try {
+        ok(lines.some((line) => line.includes("more than this host may see")), lines.join("\n"));
+        await assertHoldsCarried(ldbPath, ctldb);
+        assertEquals(historyFamilies(ldbPath), new Set(CARRIED));
+        const { seq } = await executive.client.mutate("alpha", WRITER, {
+          mutations: [{ table: "users", values: { id: 200, name: "after", email: null } }],
+        });
+        await executive.client.mutate("beta", WRITER, {
+          mutations: [{ table: "secrets", values: { k: "after", v: "beta-only", extra: null } }],
+        });
+        await reflector.waitForSeq(seq! + 1, AbortSignal.timeout(15_000));
+        await assertHoldsCarried(ldbPath, ctldb);
+      } finally {
+        await reflector.stop();
+      }
+    },
+  );
+}

@@ -5,24 +5,24 @@ import {
   type FieldType,
   fieldTypeOfColumn,
   isFieldType,
-  mysqlColumnType,
+  LEDGER_COLUMN_TYPES,
   sqliteColumnType,
 } from "../../lib/schema/field_types.ts";
 
-const TYPES: [FieldType, string, string, boolean][] = [
-  ["string", "VARCHAR(191)", "VARCHAR(191)", true],
-  ["integer", "BIGINT", "INTEGER", true],
-  ["decimal", "DOUBLE", "REAL", false],
-  ["text", "MEDIUMTEXT", "TEXT", false],
-  ["binary", "MEDIUMBLOB", "BLOB", false],
-  ["bytestring", "VARBINARY(255)", "BLOB(255)", true],
+const TYPES: [FieldType, string, boolean][] = [
+  ["string", "VARCHAR(191)", true],
+  ["integer", "INTEGER", true],
+  ["decimal", "REAL", false],
+  ["text", "TEXT", false],
+  ["binary", "BLOB", false],
+  ["bytestring", "BLOB(255)", true],
 ];
 
-Deno.test("each field type maps to the original's MySQL and SQLite column types", () => {
+Deno.test("each field type maps to the original's ledger (SQLite) column type", () => {
   assert.deepEqual([...FIELD_TYPES], TYPES.map(([t]) => t));
-  for (const [type, mysql, sqlite, key] of TYPES) {
-    assert.deepEqual(mysqlColumnType(type), mysql, type);
+  for (const [type, sqlite, key] of TYPES) {
     assert.deepEqual(sqliteColumnType(type), sqlite, type);
+    assert.deepEqual(LEDGER_COLUMN_TYPES[type], sqlite, type);
     assert.deepEqual(canBeKey(type), key, type);
     assert.deepEqual(isFieldType(type), true, type);
   }

@@ -10,6 +10,7 @@ Deno.test("ctlstore up with families keeps only those and the heartbeat's in its
     dataDir: `${dir.path}/data`,
     executiveBind: "127.0.0.1:0",
     sidecarBind: "127.0.0.1:0",
+    consoleBind: "",
     heartbeatIntervalMs: 50,
     pollIntervalMs: 20,
     families: ["app"],

@@ -8,6 +8,7 @@ Deno.test("ctlstore up passes the writer rate limit to its executive", async () 
     dataDir: `${dir.path}/data`,
     executiveBind: "127.0.0.1:0",
     sidecarBind: "127.0.0.1:0",
+    consoleBind: "",
     heartbeatIntervalMs: 3_600_000,
     limits: { writerLimit: 2 },
     write: () => {},

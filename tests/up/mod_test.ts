@@ -8,6 +8,7 @@ function config(dataDir: string, lines: string[], signal?: AbortSignal): UpConfi
     dataDir,
     executiveBind: "127.0.0.1:0",
     sidecarBind: "127.0.0.1:0",
+    consoleBind: "127.0.0.1:0",
     heartbeatIntervalMs: 50,
     pollIntervalMs: 20,
     write: (line) => lines.push(line),

@@ -15,6 +15,8 @@ async function startUp(dataDir: string) {
     "127.0.0.1:0",
     "-sidecar-bind",
     "127.0.0.1:0",
+    "-console-bind",
+    "127.0.0.1:0",
     "-heartbeat-interval",
     "1h",
     "-poll-interval",
@@ -70,6 +72,11 @@ Deno.test("ctlstore up runs the README walkthrough, stops on SIGTERM and keeps i
       await response.body?.cancel();
       assert.equal(response.status, 200, `the banner's ${url}`);
     }
+    const operatorConsole = /console\s+(http:\S+)/.exec(cli.stdout())?.[1];
+    assert.ok(operatorConsole, cli.stdout());
+    const consolePage = await fetch(`${operatorConsole}/families/demo/tables/users`);
+    assert.equal(consolePage.status, 200);
+    assert.match(await consolePage.text(), /<h1>demo\.users<\/h1>/);
 
     const reader = Reader.open(`${dataDir}/ldb.db`);
     try {
@@ -94,4 +101,22 @@ Deno.test("ctlstore up runs the README walkthrough, stops on SIGTERM and keeps i
     cli.kill("SIGTERM");
     assert.equal((await cli.status).code, 0, cli.stderr());
   }
+});
+
+Deno.test("ctlstore up with a heartbeat interval that is not positive exits 1 naming the flag, creating nothing", async () => {
+  await using dir = await tempDir();
+  await using cli = await spawnCli([
+    "up",
+    "-data-dir",
+    `${dir.path}/data`,
+    "-heartbeat-interval",
+    "-1s",
+  ]);
+  const status = await cli.status;
+  assert.equal(status.code, 1);
+  assert.equal(
+    cli.stderr(),
+    "error: invalid value passed to heartbeat-interval: '-1s' (must be positive)\n",
+  );
+  assert.deepEqual(await Array.fromAsync(Deno.readDir(dir.path)), []);
 });
