@@ -1,7 +1,8 @@
 /**
  * Executive throughput, on MariaDB/MySQL and on PostgreSQL, each in one run on one fresh
  * database:
- * - single-mutation requests per second with 8 concurrent writers, and their p99 latency,
+ * - single-mutation requests per second with 8 concurrent writers, their p99 latency, and how
+ *   many requests shared a ledger transaction on average (group commit),
  * - rows per second with 100-mutation requests from 8 concurrent writers,
  * - the raw rate of the same transaction shape (ledger lock + upsert + ledger insert), one
  *   transaction per request issued directly with the database's driver by 8 concurrent
@@ -42,6 +43,8 @@ interface BenchDatabase {
 
 interface RawClient {
   step(writer: number, id: number): Promise<void>;
+  /** The ledger lock's clock: one tick per committed ledger transaction. */
+  lockClock(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -95,6 +98,10 @@ const MYSQL: Target = {
             ]);
             await connection.query("COMMIT");
           },
+          async lockClock() {
+            const [rows] = await connections[0]!.query("SELECT clock FROM locks");
+            return Number((rows as { clock: unknown }[])[0]!.clock);
+          },
           close: async () => void await Promise.all(connections.map((c) => c.end())),
         };
       },
@@ -138,6 +145,10 @@ const POSTGRES: Target = {
               [statementFor(id)],
             );
             await client.query("COMMIT");
+          },
+          async lockClock() {
+            const { rows } = await clients[0]!.query("SELECT clock FROM locks");
+            return Number(rows[0].clock);
           },
           close: async () => void await Promise.all(clients.map((c) => c.end())),
         };
@@ -264,8 +275,11 @@ async function benchTarget(target: Target): Promise<void> {
     // Alternate the two so background load on the machine hits both alike; report medians.
     const singles: number[] = [];
     const raws: number[] = [];
+    let transactions = 0;
     for (let round = 0; round < ROUNDS; round++) {
+      const clock = await rawClient.lockClock();
       singles.push(await singleRound());
+      transactions += await rawClient.lockClock() - clock;
       raws.push(await rawRound());
     }
     const single = median(singles);
@@ -286,6 +300,10 @@ async function benchTarget(target: Target): Promise<void> {
     );
     console.log(
       `| ${name}: single-mutation requests / raw tx | ${(single / rawRate).toFixed(2)}x | |`,
+    );
+    console.log(
+      `| ${name}: requests per ledger transaction (group commit) | ` +
+        `${(singleLatencies.length / transactions).toFixed(1)} | |`,
     );
     console.log(
       `| ${name}: rows/s, 100-mutation requests, ${WRITERS} writers | ` +

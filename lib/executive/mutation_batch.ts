@@ -222,6 +222,11 @@ async function swapOnly(
   }
 }
 
+/** A request that timed out must not be committed: the batch runs again without it. */
+function throwIfAnyAborted(members: PendingMutation[]): void {
+  if (members.some((r) => r.signal?.aborted)) throw new RequestsAborted();
+}
+
 /** Decides one request in arrival order; returns its error, `undefined` when accepted. */
 async function admit(
   ctx: BatchContext,
@@ -275,22 +280,23 @@ export async function applyBatch(
   }
   const members = requests.filter((_, i) => errors[i] === undefined);
   if (members.length === 0) throw new NothingToCommit(errors.map((error) => ({ error })));
-  // Issued together: one round trip where the driver pipelines, fewer event-loop turns anyway.
+  // Issued back to back: one round trip where the driver pipelines, fewer event-loop turns
+  // anyway. The ledger insert waits for them, so that a failure consumes no seqs (MySQL and
+  // PostgreSQL never give them back, and a gap holds reflectors back for its grace period).
   const writes = isolated ? [] : issueWrites(ctx, session, members.flatMap((r) => r.writes));
-  const usage = writers.saveUsage(session);
-  const seqs = tx.appendAll(members.flatMap((r) => r.ledgerRows));
   try {
-    await settleInOrder([...writes, usage, seqs]);
+    await settleInOrder([...writes, writers.saveUsage(session)]);
   } catch (error) {
     if (error instanceof StatementFailed) throw new IsolationNeeded(error.cause);
     throw error;
   }
-  if (members.some((r) => r.signal?.aborted)) throw new RequestsAborted();
-  const rowSeqs = await seqs;
+  throwIfAnyAborted(members);
+  const seqs = await tx.appendAll(members.flatMap((r) => r.ledgerRows));
+  throwIfAnyAborted(members);
   let end = 0;
   return requests.map((request, i): BatchOutcome => {
     if (errors[i] !== undefined) return { error: errors[i] };
     end += request.ledgerRows.length;
-    return { seq: rowSeqs[end - 1]! };
+    return { seq: seqs[end - 1]! };
   });
 }
