@@ -12,8 +12,9 @@
  * @module
  */
 import mysql from "mysql2/promise";
+import { CtldbBase } from "./_base.ts";
 import { Buffer } from "node:buffer";
-import { type ColumnTypes, fieldTypeOfColumn, type SqlValue } from "../schema/mod.ts";
+import { type ColumnTypes, fieldTypeOfColumn } from "../schema/mod.ts";
 import {
   DsnError,
   MYSQL_DSN_FORMS,
@@ -24,8 +25,7 @@ import {
 } from "./dsn.ts";
 import { toMysqlCtldbError } from "./mysql_errors.ts";
 import { familyTablePattern, filterFamilyTables } from "./_family_tables.ts";
-import { replaceDeleteSql, replaceOneSql, replaceRowsSql } from "./_replace_dml.ts";
-import { DEFAULT_LEDGER_TABLE, ledgerInsertSql, maxLedgerSeqOf, readLedgerRows } from "./ledger.ts";
+import { DEFAULT_LEDGER_TABLE, ledgerInsertSql } from "./ledger.ts";
 import { idempotentStatements, MYSQL_CTLDB_SCHEMA } from "./schema_sql.ts";
 import type {
   ColumnInfo,
@@ -34,7 +34,6 @@ import type {
   CtldbAdapter,
   CtldbSession,
   ExecResult,
-  LedgerEntry,
   SqlParam,
 } from "./types.ts";
 
@@ -123,7 +122,7 @@ async function execOn(
   };
 }
 
-class MysqlCtldb implements Ctldb {
+class MysqlCtldb extends CtldbBase implements Ctldb {
   readonly dialect = "mysql";
   readonly transactionalDdl = false;
   readonly reportsTableSizes = true;
@@ -136,6 +135,7 @@ class MysqlCtldb implements Ctldb {
   #increment: number | undefined;
 
   constructor(dsn: MysqlDsn, options: ConnectOptions) {
+    super();
     const settings = mysqlPoolOptions(dsn, options);
     this.#pool = mysql.createPool(settings);
     this.#ddlPool = mysql.createPool({ ...settings, connectionLimit: 2 });
@@ -307,41 +307,6 @@ class MysqlCtldb implements Ctldb {
     // statement are consecutive steps of auto_increment_increment.
     const step = statements.length === 1 ? 1 : this.#increment ??= await autoIncrement(session);
     return statements.map((_, i) => lastInsertId + i * step);
-  }
-
-  upsertRowsSql(
-    table: string,
-    columns: readonly string[],
-    _keyColumns: readonly string[],
-    rows: readonly (readonly SqlValue[])[],
-  ): string {
-    return replaceRowsSql(table, columns, rows);
-  }
-
-  deleteRowSql(table: string, keyColumns: readonly string[], values: readonly SqlValue[]): string {
-    return replaceDeleteSql(table, keyColumns, values);
-  }
-
-  upsertSql(table: string, columns: readonly string[], _keyColumns: readonly string[]): string {
-    return replaceOneSql(table, columns);
-  }
-
-  maxLedgerSeq(ledgerTable?: string): Promise<number> {
-    return maxLedgerSeqOf(this, ledgerTable);
-  }
-
-  readLedger(afterSeq: number, limit: number, ledgerTable?: string): Promise<LedgerEntry[]> {
-    return readLedgerRows(this, afterSeq, limit, ledgerTable);
-  }
-
-  async ping(): Promise<void> {
-    await this.#with(async (c) => {
-      try {
-        await c.ping();
-      } catch (e) {
-        throw toMysqlCtldbError(e);
-      }
-    });
   }
 
   async close(): Promise<void> {

@@ -21,15 +21,10 @@
  */
 import pg from "pg";
 import type { SqlValue } from "../schema/mod.ts";
+import { CtldbBase } from "./_base.ts";
 import { familyTablePattern, filterFamilyTables } from "./_family_tables.ts";
 import { classified, type CtldbError } from "./errors.ts";
-import {
-  DEFAULT_LEDGER_TABLE,
-  ledgerInsertSql,
-  maxLedgerSeqOf,
-  readLedgerRows,
-  toSeq,
-} from "./ledger.ts";
+import { DEFAULT_LEDGER_TABLE, ledgerInsertSql, toSeq } from "./ledger.ts";
 import {
   numberedPlaceholders,
   parsePostgresDsn,
@@ -50,7 +45,6 @@ import type {
   CtldbAdapter,
   CtldbSession,
   ExecResult,
-  LedgerEntry,
   SqlParam,
 } from "./types.ts";
 
@@ -122,7 +116,7 @@ const SCHEMA_LOCK_KEY = 0x6374_6c73; // "ctls"
 const RELATIONS = "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
   "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')";
 
-class PostgresCtldb implements Ctldb {
+class PostgresCtldb extends CtldbBase implements Ctldb {
   readonly dialect = "postgres";
   readonly transactionalDdl = true;
   readonly reportsTableSizes = true;
@@ -133,6 +127,7 @@ class PostgresCtldb implements Ctldb {
   readonly #session: CtldbSession;
 
   constructor(pool: pg.Pool) {
+    super();
     this.#pool = pool;
     this.#session = sessionOn(pool);
   }
@@ -280,7 +275,7 @@ class PostgresCtldb implements Ctldb {
     return rows.map((row) => toSeq(row.seq)).sort((a, b) => a - b);
   }
 
-  upsertRowsSql(
+  override upsertRowsSql(
     table: string,
     columns: readonly string[],
     keyColumns: readonly string[],
@@ -289,24 +284,20 @@ class PostgresCtldb implements Ctldb {
     return postgresUpsertRowsSql(table, columns, keyColumns, rows);
   }
 
-  deleteRowSql(table: string, keyColumns: readonly string[], values: readonly SqlValue[]): string {
+  override deleteRowSql(
+    table: string,
+    keyColumns: readonly string[],
+    values: readonly SqlValue[],
+  ): string {
     return postgresDeleteRowSql(table, keyColumns, values);
   }
 
-  upsertSql(table: string, columns: readonly string[], keyColumns: readonly string[]): string {
+  override upsertSql(
+    table: string,
+    columns: readonly string[],
+    keyColumns: readonly string[],
+  ): string {
     return postgresUpsertSql(table, columns, keyColumns);
-  }
-
-  maxLedgerSeq(ledgerTable?: string): Promise<number> {
-    return maxLedgerSeqOf(this, ledgerTable);
-  }
-
-  readLedger(afterSeq: number, limit: number, ledgerTable?: string): Promise<LedgerEntry[]> {
-    return readLedgerRows(this, afterSeq, limit, ledgerTable);
-  }
-
-  async ping(): Promise<void> {
-    await this.query("SELECT 1");
   }
 
   async close(): Promise<void> {

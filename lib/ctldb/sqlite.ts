@@ -12,16 +12,16 @@
  *
  * @module
  */
+import { CtldbBase } from "./_base.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { fieldTypeOfColumn, LEDGER_COLUMN_TYPES, type SqlValue } from "../schema/mod.ts";
+import { fieldTypeOfColumn, LEDGER_COLUMN_TYPES } from "../schema/mod.ts";
 import { AsyncMutex } from "./_mutex.ts";
 import { familyTablePattern, filterFamilyTables } from "./_family_tables.ts";
-import { replaceDeleteSql, replaceOneSql, replaceRowsSql } from "./_replace_dml.ts";
 import { DsnError, parseDsn, SQLITE_DSN_FORMS } from "./dsn.ts";
 import { toSqliteCtldbError as toCtldbError } from "./sqlite_errors.ts";
-import { ledgerInsertSql, maxLedgerSeqOf, readLedgerRows } from "./ledger.ts";
+import { ledgerInsertSql } from "./ledger.ts";
 import { idempotentStatements, SQLITE_CTLDB_SCHEMA } from "./schema_sql.ts";
 import type {
   ColumnInfo,
@@ -29,7 +29,6 @@ import type {
   CtldbAdapter,
   CtldbSession,
   ExecResult,
-  LedgerEntry,
   SqlParam,
 } from "./types.ts";
 
@@ -54,7 +53,7 @@ function normalizeRow(row: Record<string, unknown>): Record<string, unknown> {
   return plain;
 }
 
-class SqliteCtldb implements Ctldb {
+class SqliteCtldb extends CtldbBase implements Ctldb {
   readonly dialect = "sqlite";
   readonly transactionalDdl = true;
   readonly reportsTableSizes = false;
@@ -69,6 +68,7 @@ class SqliteCtldb implements Ctldb {
   #activeTransaction: symbol | undefined;
 
   constructor(db: DatabaseSync) {
+    super();
     this.#db = db;
   }
 
@@ -231,35 +231,6 @@ class SqliteCtldb implements Ctldb {
     ]);
     const first = lastInsertId - statements.length + 1;
     return statements.map((_, i) => first + i);
-  }
-
-  upsertRowsSql(
-    table: string,
-    columns: readonly string[],
-    _keyColumns: readonly string[],
-    rows: readonly (readonly SqlValue[])[],
-  ): string {
-    return replaceRowsSql(table, columns, rows);
-  }
-
-  deleteRowSql(table: string, keyColumns: readonly string[], values: readonly SqlValue[]): string {
-    return replaceDeleteSql(table, keyColumns, values);
-  }
-
-  upsertSql(table: string, columns: readonly string[], _keyColumns: readonly string[]): string {
-    return replaceOneSql(table, columns);
-  }
-
-  maxLedgerSeq(ledgerTable?: string): Promise<number> {
-    return maxLedgerSeqOf(this, ledgerTable);
-  }
-
-  readLedger(afterSeq: number, limit: number, ledgerTable?: string): Promise<LedgerEntry[]> {
-    return readLedgerRows(this, afterSeq, limit, ledgerTable);
-  }
-
-  async ping(): Promise<void> {
-    await this.query("SELECT 1");
   }
 
   close(): Promise<void> {
