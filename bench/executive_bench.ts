@@ -9,6 +9,10 @@
  *   connections, and its p99 latency: what an executive doing one transaction per request could
  *   at best reach.
  *
+ * MySQL is measured twice: on its server directly, and behind a proxy (`_delay_proxy.ts`) that
+ * delays every packet by about 1 ms each way, as a ctldb across a network would be (a fleet's
+ * ctldb is rarely on the executive's host). Round trips, not CPU, then bound both rates.
+ *
  * The executive runs as a separate `ctlstore executive` process (its own event loop, as in
  * production). Servers: `CTLSTORE_TEST_MYSQL_DSN` (default `root@tcp(127.0.0.1:3306)/`) and
  * `CTLSTORE_TEST_POSTGRES_DSN` (default `postgres://postgres@127.0.0.1:5432/postgres`); a
@@ -23,6 +27,7 @@ import pg from "pg";
 import { MYSQL_SESSION_SQL, type MysqlDsn, mysqlPoolOptions, parseDsn } from "../lib/ctldb/mod.ts";
 import { errorMessage } from "../lib/log/mod.ts";
 import { median, percentile } from "./_stats.ts";
+import { type DelayProxy, startDelayProxy } from "./_delay_proxy.ts";
 
 const MYSQL_SERVER = Deno.env.get("CTLSTORE_TEST_MYSQL_DSN") ?? "root@tcp(127.0.0.1:3306)/";
 const POSTGRES_SERVER = Deno.env.get("CTLSTORE_TEST_POSTGRES_DSN") ??
@@ -56,62 +61,78 @@ interface Target {
 const statementFor = (id: number) =>
   `REPLACE INTO bench___rows ("id","name") VALUES(${id},'name${id}')`;
 
-function mysqlServer(): MysqlDsn {
-  const dsn = parseDsn(MYSQL_SERVER);
-  if (dsn.kind !== "mysql") throw new TypeError("CTLSTORE_TEST_MYSQL_DSN must name a MySQL server");
-  return dsn;
+/** The MySQL server's DSN, through `proxy` when one is given. */
+function mysqlServer(proxy?: DelayProxy): string {
+  return proxy === undefined
+    ? MYSQL_SERVER
+    : MYSQL_SERVER.replace(/@tcp\([^)]*\)/, `@tcp(127.0.0.1:${proxy.port})`);
 }
 
-async function mysqlConnect(database?: string): Promise<mysql.Connection> {
-  const { connectionLimit: _, ...settings } = mysqlPoolOptions(mysqlServer());
+async function mysqlConnect(server: string, database?: string): Promise<mysql.Connection> {
+  const dsn = parseDsn(server);
+  if (dsn.kind !== "mysql") throw new TypeError("CTLSTORE_TEST_MYSQL_DSN must name a MySQL server");
+  const { connectionLimit: _, ...settings } = mysqlPoolOptions(dsn as MysqlDsn);
   if (database) settings.database = database;
   else delete settings.database;
   return await mysql.createConnection(settings);
 }
 
-const MYSQL: Target = {
-  name: "MySQL",
-  async open(database) {
-    const admin = await mysqlConnect();
-    await admin.query(
-      `CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-    );
-    return {
-      dsn: MYSQL_SERVER.replace(/\/[^/]*$/, `/${database}`),
-      async connectRaw() {
-        const connections = await Promise.all(
-          Array.from({ length: WRITERS }, async () => {
-            const connection = await mysqlConnect(database);
-            await connection.query(MYSQL_SESSION_SQL);
-            return connection;
-          }),
-        );
-        return {
-          async step(w, id) {
-            const connection = connections[w]!;
-            const statement = statementFor(id);
-            await connection.query("BEGIN");
-            await connection.query("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'");
-            await connection.query(statement);
-            await connection.execute("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", [
-              statement,
-            ]);
-            await connection.query("COMMIT");
-          },
-          async lockClock() {
-            const [rows] = await connections[0]!.query("SELECT clock FROM locks");
-            return Number((rows as { clock: unknown }[])[0]!.clock);
-          },
-          close: async () => void await Promise.all(connections.map((c) => c.end())),
-        };
-      },
-      async drop() {
-        await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
-        await admin.end();
-      },
-    };
-  },
-};
+/**
+ * MySQL on its server, or (with `delayMs`) behind a proxy that delays each packet by about
+ * that much each way, as a ctldb across a network would.
+ */
+function mysqlTarget(delayMs?: number): Target {
+  return {
+    name: delayMs === undefined ? "MySQL" : `MySQL ${delayMs} ms away`,
+    async open(database) {
+      const admin = await mysqlConnect(MYSQL_SERVER);
+      await admin.query(
+        `CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+      );
+      let proxy: DelayProxy | undefined;
+      if (delayMs !== undefined) {
+        const { host = "127.0.0.1", port = 3306 } = parseDsn(MYSQL_SERVER) as MysqlDsn;
+        proxy = startDelayProxy({ hostname: host, port }, delayMs);
+      }
+      const server = mysqlServer(proxy);
+      return {
+        dsn: server.replace(/\/[^/]*$/, `/${database}`),
+        async connectRaw() {
+          const connections = await Promise.all(
+            Array.from({ length: WRITERS }, async () => {
+              const connection = await mysqlConnect(server, database);
+              await connection.query(MYSQL_SESSION_SQL);
+              return connection;
+            }),
+          );
+          return {
+            async step(w, id) {
+              const connection = connections[w]!;
+              const statement = statementFor(id);
+              await connection.query("BEGIN");
+              await connection.query("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'");
+              await connection.query(statement);
+              await connection.execute("INSERT INTO ctlstore_dml_ledger (statement) VALUES(?)", [
+                statement,
+              ]);
+              await connection.query("COMMIT");
+            },
+            async lockClock() {
+              const [rows] = await connections[0]!.query("SELECT clock FROM locks");
+              return Number((rows as { clock: unknown }[])[0]!.clock);
+            },
+            close: async () => void await Promise.all(connections.map((c) => c.end())),
+          };
+        },
+        async drop() {
+          await proxy?.close();
+          await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+          await admin.end();
+        },
+      };
+    },
+  };
+}
 
 const POSTGRES: Target = {
   name: "PostgreSQL",
@@ -323,7 +344,7 @@ async function benchTarget(target: Target): Promise<void> {
 export async function runExecutiveBench(): Promise<void> {
   console.log("| executive | value | p99 latency |");
   console.log("|---|---|---|");
-  for (const target of [MYSQL, POSTGRES]) await benchTarget(target);
+  for (const target of [mysqlTarget(), mysqlTarget(1), POSTGRES]) await benchTarget(target);
 }
 
 if (import.meta.main) await runExecutiveBench();

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { quoteIdentifier } from "../schema/mod.ts";
+import { quoteIdentifier, sqlLiteral } from "../schema/mod.ts";
 import type { CtldbSession, LedgerEntry } from "./types.ts";
 
 /**
@@ -36,6 +36,25 @@ export function ledgerInsertSql(count: number): string {
   }
   return `INSERT INTO ${quoteLedgerTable(DEFAULT_LEDGER_TABLE)} (statement) VALUES ${
     "(?),".repeat(count).slice(0, -1)
+  }`;
+}
+
+/**
+ * The ledger insert of {@linkcode ledgerInsertSql} with the statements as literals (in the
+ * ledger's own literal form), for sessions that send several statements in one round trip.
+ *
+ * @example
+ * ```ts
+ * import { ledgerInsertLiteralSql } from "./ledger.ts";
+ *
+ * ledgerInsertLiteralSql(["DELETE FROM f___t WHERE \"id\" = 'a'"]);
+ * // INSERT INTO "ctlstore_dml_ledger" (statement) VALUES ('DELETE FROM f___t WHERE "id" = ''a''')
+ * ```
+ */
+export function ledgerInsertLiteralSql(statements: readonly string[]): string {
+  if (statements.length === 0) throw new RangeError("a ledger append needs at least one row");
+  return `INSERT INTO ${quoteLedgerTable(DEFAULT_LEDGER_TABLE)} (statement) VALUES ${
+    statements.map((statement) => `(${sqlLiteral(statement)})`).join(",")
   }`;
 }
 

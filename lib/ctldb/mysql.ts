@@ -13,7 +13,6 @@
  */
 import mysql from "mysql2/promise";
 import { CtldbBase } from "./_base.ts";
-import { Buffer } from "node:buffer";
 import { type ColumnTypes, fieldTypeOfColumn } from "../schema/mod.ts";
 import {
   DsnError,
@@ -24,8 +23,9 @@ import {
   parseDsn,
 } from "./dsn.ts";
 import { toMysqlCtldbError } from "./mysql_errors.ts";
+import { execOn, PipelinedSession, queryOn, runStatement } from "./_mysql_session.ts";
 import { familyTablePattern, filterFamilyTables } from "./_family_tables.ts";
-import { DEFAULT_LEDGER_TABLE, ledgerInsertSql } from "./ledger.ts";
+import { DEFAULT_LEDGER_TABLE, ledgerInsertLiteralSql } from "./ledger.ts";
 import { idempotentStatements, MYSQL_CTLDB_SCHEMA } from "./schema_sql.ts";
 import type {
   ColumnInfo,
@@ -56,72 +56,6 @@ export const MYSQL_COLUMN_TYPES: ColumnTypes = Object.freeze({
   bytestring: "VARBINARY(255)",
 });
 
-interface CastField {
-  type: string;
-}
-
-/**
- * Reads BIGINT columns as numbers when safe and as bigints otherwise. With `bigNumberStrings`
- * both protocols hand BIGINTs over as decimal text.
- */
-function typeCast(field: CastField, next: () => unknown): unknown {
-  const value = next();
-  if (field.type !== "LONGLONG" || typeof value !== "string") return value;
-  const number = Number(value);
-  return Number.isSafeInteger(number) ? number : BigInt(value);
-}
-
-function toDriverParam(param: SqlParam): string | number | null | Uint8Array {
-  if (typeof param === "boolean") return param ? 1 : 0;
-  if (typeof param === "bigint") return param.toString();
-  if (param instanceof Uint8Array && !Buffer.isBuffer(param)) {
-    return Buffer.from(param.buffer, param.byteOffset, param.byteLength);
-  }
-  return param;
-}
-
-function toNumber(value: unknown): number {
-  return typeof value === "number" ? value : Number(value ?? 0);
-}
-
-async function run(
-  connection: mysql.PoolConnection,
-  sql: string,
-  params: SqlParam[] | undefined,
-): Promise<unknown> {
-  try {
-    if (params === undefined || params.length === 0) {
-      const [result] = await connection.query({ sql, typeCast });
-      return result;
-    }
-    const [result] = await connection.execute({ sql, typeCast }, params.map(toDriverParam));
-    return result;
-  } catch (e) {
-    throw toMysqlCtldbError(e);
-  }
-}
-
-async function queryOn<T>(
-  connection: mysql.PoolConnection,
-  sql: string,
-  params?: SqlParam[],
-): Promise<T[]> {
-  const result = await run(connection, sql, params);
-  return Array.isArray(result) ? result as T[] : [];
-}
-
-async function execOn(
-  connection: mysql.PoolConnection,
-  sql: string,
-  params?: SqlParam[],
-): Promise<ExecResult> {
-  const result = await run(connection, sql, params) as Partial<mysql.ResultSetHeader>;
-  return {
-    affectedRows: toNumber(result.affectedRows),
-    lastInsertId: toNumber(result.insertId),
-  };
-}
-
 class MysqlCtldb extends CtldbBase implements Ctldb {
   readonly dialect = "mysql";
   readonly transactionalDdl = false;
@@ -137,7 +71,9 @@ class MysqlCtldb extends CtldbBase implements Ctldb {
   constructor(dsn: MysqlDsn, options: ConnectOptions) {
     super();
     const settings = mysqlPoolOptions(dsn, options);
-    this.#pool = mysql.createPool(settings);
+    // Multiple statements let a transaction send its statements in one round trip
+    // (`_mysql_session.ts`); DDL and everything outside transactions runs one at a time.
+    this.#pool = mysql.createPool({ ...settings, multipleStatements: true });
     this.#ddlPool = mysql.createPool({ ...settings, connectionLimit: 2 });
   }
 
@@ -179,29 +115,19 @@ class MysqlCtldb extends CtldbBase implements Ctldb {
 
   async transaction<T>(fn: (tx: CtldbSession) => Promise<T>): Promise<T> {
     const connection = await this.#acquire();
-    let open = true;
-    const guard = () => {
-      if (!open) throw new Error("ctldb transaction already finished");
-    };
-    const tx: CtldbSession = {
-      query: async <R>(sql: string, params?: SqlParam[]) => {
-        guard();
-        return await queryOn<R>(connection, sql, params);
-      },
-      exec: async (sql, params) => {
-        guard();
-        return await execOn(connection, sql, params);
-      },
-    };
+    const session = new PipelinedSession(connection);
     try {
-      await run(connection, "BEGIN", undefined);
-      const result = await fn(tx);
-      await run(connection, "COMMIT", undefined);
-      open = false;
+      const begun = session.begin();
+      // Awaited below; its failure also fails the statements sent with it.
+      begun.catch(() => {});
+      const result = await fn(session);
+      await begun;
+      await session.exec("COMMIT");
+      session.finish();
       connection.release();
       return result;
     } catch (e) {
-      open = false;
+      session.finish();
       try {
         await connection.query("ROLLBACK");
         connection.release();
@@ -213,7 +139,7 @@ class MysqlCtldb extends CtldbBase implements Ctldb {
   }
 
   async execDdl(sql: string): Promise<void> {
-    await this.#with((c) => run(c, sql, undefined), this.#ddlPool);
+    await this.#with((c) => runStatement(c, sql, undefined), this.#ddlPool);
   }
 
   async ensureSchema(): Promise<void> {
@@ -300,9 +226,8 @@ class MysqlCtldb extends CtldbBase implements Ctldb {
   }
 
   async appendLedger(session: CtldbSession, statements: readonly string[]): Promise<number[]> {
-    const { lastInsertId } = await session.exec(ledgerInsertSql(statements.length), [
-      ...statements,
-    ]);
+    // Literal values, so that the insert can share a round trip with the statements before it.
+    const { lastInsertId } = await session.exec(ledgerInsertLiteralSql(statements));
     // MySQL reports the first id of a multi-row insert; under the ledger lock the ids of one
     // statement are consecutive steps of auto_increment_increment.
     const step = statements.length === 1 ? 1 : this.#increment ??= await autoIncrement(session);

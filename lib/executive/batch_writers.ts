@@ -103,8 +103,9 @@ export class BatchWriters {
    * one query. A pair that query cannot settle by exact comparison (no writer of exactly that
    * name, or another secret) is looked up again by the database's own comparison of name and
    * secret, so an unknown writer, a wrong secret or a name the collation folds costs one more
-   * query and is answered as separate statements would. Must run after the ledger lock is
-   * taken and before any request is decided.
+   * query and is answered as separate statements would. Must be issued after the ledger lock
+   * statement on the same session (it may be issued before that one answers: a session runs its
+   * statements in order) and awaited before any request is decided.
    */
   async read(session: CtldbSession, credentials: WriterCredentials[]): Promise<void> {
     const pairs = new Map(credentials.map((c) => [credentialsKey(c), c]));

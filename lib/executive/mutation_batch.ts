@@ -2,7 +2,7 @@
  * One group-commit batch inside its ledger transaction: the mutation algorithm (spec §7.4) for
  * several validated requests at once, each with its own answer.
  *
- * After the ledger lock: one query reads every writer of the batch (`batch_writers.ts`); then,
+ * With the ledger lock, one query reads every writer of the batch (`batch_writers.ts`); then,
  * per request in arrival order, the writer check (401), the rate limit (429) and the cookie
  * step (401/409) decide whether it is accepted. The accepted requests' ctldb statements then
  * run with consecutive upserts of one table merged into one multi-row upsert (across requests
@@ -249,8 +249,8 @@ async function admit(
 }
 
 /**
- * Applies a batch of validated requests in one ledger transaction (see the module doc); the
- * caller commits.
+ * Applies a batch of validated requests in one ledger transaction (see the module doc): takes
+ * the ledger lock, decides each request, writes; the caller commits.
  *
  * @param isolated Run each request under its own savepoint (after {@linkcode IsolationNeeded}).
  * @returns One outcome per request, in order.
@@ -259,10 +259,7 @@ async function admit(
  * @throws {RequestsAborted} When accepted requests timed out before the commit.
  * @example
  * ```ts
- * const outcomes = await ctx.ledger.transaction(async (tx) => {
- *   await tx.lock();
- *   return await applyBatch(ctx, tx, requests, false);
- * });
+ * const outcomes = await ctx.ledger.transaction((tx) => applyBatch(ctx, tx, requests, false));
  * ```
  */
 export async function applyBatch(
@@ -273,25 +270,34 @@ export async function applyBatch(
 ): Promise<BatchOutcome[]> {
   const session = tx.session;
   const writers = new BatchWriters(ctx.db, ctx.limiter.bucket());
-  await writers.read(session, requests);
+  // Issued together: the read runs after the lock on the session, in one round trip where the
+  // session pipelines.
+  await Promise.all([tx.lock(), writers.read(session, requests)]);
   const errors: unknown[] = [];
   for (const request of requests) {
     errors.push(await admit(ctx, session, writers, request, isolated));
   }
   const members = requests.filter((_, i) => errors[i] === undefined);
   if (members.length === 0) throw new NothingToCommit(errors.map((error) => ({ error })));
-  // Issued back to back: one round trip where the driver pipelines, fewer event-loop turns
-  // anyway. The ledger insert waits for them, so that a failure consumes no seqs (MySQL and
-  // PostgreSQL never give them back, and a gap holds reflectors back for its grace period).
+  throwIfAnyAborted(members);
+  // Issued back to back: one round trip where the session pipelines, fewer event-loop turns
+  // anyway. A failed statement consumes no seqs (MySQL and PostgreSQL never give them back, and
+  // a gap holds reflectors back for its grace period): the ledger insert after it does not run
+  // (MySQL stops a multi-statement query at its first failure, PostgreSQL ignores statements
+  // in a failed transaction, SQLite rolls the sequence back with the transaction).
   const writes = isolated ? [] : issueWrites(ctx, session, members.flatMap((r) => r.writes));
+  const usage = writers.saveUsage(session);
+  const appended = tx.appendAll(members.flatMap((r) => r.ledgerRows));
+  let seqs: number[];
   try {
-    await settleInOrder([...writes, writers.saveUsage(session)]);
+    await settleInOrder([...writes, usage]);
+    seqs = await appended;
   } catch (error) {
+    // The ledger insert fails too once a statement before it failed.
+    appended.catch(() => {});
     if (error instanceof StatementFailed) throw new IsolationNeeded(error.cause);
     throw error;
   }
-  throwIfAnyAborted(members);
-  const seqs = await tx.appendAll(members.flatMap((r) => r.ledgerRows));
   throwIfAnyAborted(members);
   let end = 0;
   return requests.map((request, i): BatchOutcome => {
