@@ -22,5 +22,14 @@ VOLUME ["/var/spool/ctlstore"]
 # executive 3000, sidecar 1331, reflector/supervisor metrics 9090
 EXPOSE 3000 1331 9090
 USER nonroot
+# Container health: the image has no curl (nor a shell), so `ctlstore healthcheck` GETs the URL
+# and exits 0 on a 2xx answer. Its -url comes from CTLSTORE_HEALTHCHECK_URL, by default the
+# executive's /healthz (also right for `ctlstore up`, whose executive listens on 127.0.0.1:3000).
+# Set it per service (docker run -e, compose `environment:`): sidecar
+# http://127.0.0.1:1331/healthz; reflector, supervisor and heartbeat: /healthz on their
+# -metrics-bind address. `docker run --health-cmd` cannot be used: it needs a shell.
+ENV CTLSTORE_HEALTHCHECK_URL=http://127.0.0.1:3000/healthz
+HEALTHCHECK --interval=15s --timeout=10s --start-period=30s --retries=3 \
+  CMD ["/usr/local/bin/ctlstore", "healthcheck", "-timeout", "5s"]
 ENTRYPOINT ["/usr/local/bin/ctlstore"]
 CMD ["--help"]

@@ -7,6 +7,7 @@
 import { CliError, type Command, FlagError } from "./commands/_command.ts";
 import { COMMANDS } from "./commands/mod.ts";
 import { formatFlagHelp, parseFlags } from "./lib/flags/mod.ts";
+import { VERSION } from "./lib/version.ts";
 
 function usage(commands: Command[], prefix: string): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -39,6 +40,10 @@ export async function main(
     console.log(usage(commands, prefix));
     return 0;
   }
+  if (name === "--version" || name === "-version") {
+    console.log(VERSION);
+    return 0;
+  }
   const command = commands.find((c) => c.name === name);
   if (!command) {
     console.error(`unknown command: ${name}\n\n${usage(commands, prefix)}`);
@@ -59,7 +64,8 @@ export async function main(
     return (await command.run(parsed.values, parsed.positionals)) ?? 0;
   } catch (error) {
     if (error instanceof FlagError) {
-      console.error(`${error.message}\n\n${commandHelp(command, prefix)}`);
+      const invocation = `${prefix} ${command.name}`;
+      console.error(`${invocation}: ${error.message} (see ${invocation} --help)`);
       return 1;
     }
     if (error instanceof CliError) {

@@ -1,7 +1,8 @@
 /**
  * What the admin commands (`create-family`, `create-table`, `add-fields`, `table-limits`,
- * `writer-limits`) share: the executive flags, the client, `--field` parsing, error lines and
- * Go `tabwriter`-style tables.
+ * `writer-limits`, `families`, `tables`, `writers`, `mutate`, `delete-row`) share: the executive,
+ * family, table, writer and `-json` flags, the client, `--field` parsing, error lines and Go
+ * `tabwriter`-style tables.
  *
  * @module
  */
@@ -30,19 +31,38 @@ export const EXECUTIVE_FLAGS = {
   },
 } as const satisfies FlagSpecs;
 
-/** `-f/--family`. */
+/** `-f/--family`, required. */
 export const FAMILY_FLAG = {
-  family: { type: "string", short: "f", help: "family name" },
+  family: { type: "string", short: "f", help: "family name", required: true },
 } as const satisfies FlagSpecs;
 
-/** `-t/--table`. */
+/** `-t/--table`, required. */
 export const TABLE_FLAG = {
-  table: { type: "string", short: "t", help: "table name" },
+  table: { type: "string", short: "t", help: "table name", required: true },
 } as const satisfies FlagSpecs;
 
-/** `--field name:type`, repeatable. */
+/** `-writer`, required. */
+export const WRITER_FLAG = {
+  writer: { type: "string", help: "writer name", required: true },
+} as const satisfies FlagSpecs;
+
+/** `-secret`, a writer's secret, required. */
+export const SECRET_FLAG = {
+  secret: {
+    type: "string",
+    help: "the writer's secret (the environment variable keeps it out of the process list)",
+    required: true,
+  },
+} as const satisfies FlagSpecs;
+
+/** `-json`: print the answer as JSON instead of plain lines. */
+export const JSON_FLAG = {
+  json: { type: "bool", help: "print JSON instead of one line per item" },
+} as const satisfies FlagSpecs;
+
+/** `--field name:type`, repeatable; at least one is required. */
 export const FIELD_FLAG = {
-  field: { type: "list", help: "a field as name:type (repeatable)" },
+  field: { type: "list", help: "a field as name:type (repeatable)", required: true },
 } as const satisfies FlagSpecs;
 
 /** The whole invocation gets 30 s, as the original `ctlstore-cli`. */
@@ -68,20 +88,6 @@ export function executiveClient(
   } catch (error) {
     throw new CliError(errorMessage(error));
   }
-}
-
-/**
- * The value of a flag the command needs, or the original CLI's
- * `missing required flag: "<name>"` error.
- *
- * @example
- * ```ts
- * const family = required("accounts", "family"); // "accounts"
- * ```
- */
-export function required(value: string, flag: string): string {
-  if (value === "") throw new CliError(`missing required flag: "${flag}"`);
-  return value;
 }
 
 /**
@@ -127,7 +133,10 @@ export async function callExecutive<T>(
       }
       throw new CliError(error.message);
     }
-    if (error instanceof ExecutiveUnreachableError) throw new CliError(error.message);
+    if (error instanceof ExecutiveUnreachableError) {
+      const at = error.url === undefined ? "" : ` at ${error.url}`;
+      throw new CliError(`cannot reach the executive${at}: ${error.reason}`);
+    }
     throw error;
   }
 }

@@ -1,10 +1,17 @@
 /**
- * What the LDB commands (`ldb-read-key`, `read-keys`, `read-seq`) share: opening a reader and
- * turning reader failures into one-line CLI errors.
+ * What the LDB commands (`ldb-read-key`, `read-keys`, `read-seq`) share: opening a reader,
+ * turning reader failures into one-line CLI errors, and a key of the wrong length worded for
+ * a shell user.
  *
  * @module
  */
-import { DEFAULT_LDB_DIR, LdbNotFoundError, Reader, ReaderError } from "../lib/mod.ts";
+import {
+  DEFAULT_LDB_DIR,
+  LdbNotFoundError,
+  Reader,
+  ReaderError,
+  type TableInfo,
+} from "../lib/mod.ts";
 import type { FlagSpecs } from "../lib/flags/mod.ts";
 import { errorMessage } from "../lib/log/mod.ts";
 import { CliError } from "./_command.ts";
@@ -55,4 +62,27 @@ export function readerCall<T>(call: () => T): T {
     }
     throw error;
   }
+}
+
+/**
+ * Refuses a key with more or fewer parts than the table's primary key has columns, naming
+ * them, before the lookup (whose own error says only that the count is wrong).
+ *
+ * @throws {CliError} `too many key parts: <family>.<table> has a primary key of 1 column (id),
+ *   got 2` (or `too few key parts: …`).
+ * @example
+ * ```ts
+ * const info = readerCall(() => reader.tableInfo("accounts", "users"));
+ * checkKeyLength(info, key.length);
+ * ```
+ */
+export function checkKeyLength(info: TableInfo, parts: number): void {
+  const columns = info.keyColumns.map((column) => column.name);
+  if (parts === columns.length) return;
+  const what = parts > columns.length ? "too many key parts" : "too few key parts";
+  const plural = columns.length === 1 ? "" : "s";
+  throw new CliError(
+    `${what}: ${info.family}.${info.table} has a primary key of ${columns.length} ` +
+      `column${plural} (${columns.join(", ")}), got ${parts}`,
+  );
 }

@@ -85,7 +85,6 @@ export const REFLECTOR_FLAGS = {
     type: "duration",
     help: "sleep between ledger polls when idle",
     default: formatGoDuration(REFLECTOR_DEFAULTS.pollIntervalMs),
-    required: true,
   },
   "poll-jitter-coefficient": {
     type: "float",

@@ -3,13 +3,13 @@
  * the service's configuration; {@linkcode settingsFromFlags} builds the settings from it, and
  * {@linkcode flagError} turns the service's {@linkcode SettingError} (thrown by its
  * `resolve*Config`, the one place its checks live) into the flag's one-line error:
- * `invalid value passed to <flag>: '<value as typed>' (<reason>)`.
+ * `invalid value passed to -<flag>: '<value as typed>' (<reason>)`.
  *
  * @module
  */
 import { type FlagSpecs, type FlagValues, formatGoDuration } from "../lib/flags/mod.ts";
 import { SettingError } from "../lib/setting_error.ts";
-import { CliError } from "./_command.ts";
+import { FlagError } from "./_command.ts";
 
 /** Which flag sets which setting, e.g. `{ pollTimeoutMs: "poll-timeout" }`. */
 export type SettingFlags<S extends FlagSpecs> = Readonly<Record<string, keyof S & string>>;
@@ -60,7 +60,7 @@ export interface FlagNames {
 
 /**
  * A {@linkcode SettingError} of a setting a flag sets as the flag's one-line
- * {@linkcode CliError}; any other error unchanged.
+ * {@linkcode FlagError}; any other error unchanged.
  *
  * @example
  * ```ts
@@ -77,8 +77,8 @@ export function flagError(error: unknown, ...names: FlagNames[]): unknown {
     if (!error.setting.startsWith(prefix)) continue;
     const flag = settings[error.setting.slice(prefix.length)];
     if (flag === undefined) continue;
-    return new CliError(
-      `invalid value passed to ${prefix}${flag}: '${typed(flags, flag, error.value)}' ` +
+    return new FlagError(
+      `invalid value passed to -${prefix}${flag}: '${typed(flags, flag, error.value)}' ` +
         `(${error.reason})`,
     );
   }

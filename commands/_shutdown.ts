@@ -6,13 +6,18 @@
  */
 import { errorMessage } from "../lib/log/mod.ts";
 import type { RunningService } from "../lib/service.ts";
-import { CliError } from "./_command.ts";
+import { CliError, FlagError } from "./_command.ts";
 
 /**
  * A repeat of the first signal within this many milliseconds is the same interrupt delivered
  * twice (a terminal's Ctrl-C reaches both `deno task` and its child), not a second request.
  */
 const REPEAT_WINDOW_MS = 1000;
+
+/** The signals that stop a service; Windows has no SIGTERM (Deno throws), only Ctrl-Break. */
+const STOP_SIGNALS: readonly Deno.Signal[] = Deno.build.os === "windows"
+  ? ["SIGINT", "SIGBREAK"]
+  : ["SIGINT", "SIGTERM"];
 
 /**
  * Returns a signal aborted by the first SIGINT/SIGTERM. A later signal (after
@@ -35,14 +40,14 @@ export function shutdownSignal(): AbortSignal {
       Deno.exit(name === "SIGINT" ? 130 : 143);
     }
   };
-  for (const name of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(name, onSignal(name));
+  for (const name of STOP_SIGNALS) Deno.addSignalListener(name, onSignal(name));
   return controller.signal;
 }
 
 /**
  * Starts a service and runs it until the first SIGINT/SIGTERM stops it. A start-up failure
- * becomes a one-line CLI error (none when the failure is the shutdown itself), and so does a
- * failure while running.
+ * becomes a one-line CLI error (none when the failure is the shutdown itself; a
+ * {@linkcode FlagError} stays one, naming the flag), and so does a failure while running.
  *
  * @param start Starts the service; it may use the signal to give up during start-up.
  * @param onStarted Called once the service runs (not when a signal came during start-up).
@@ -61,6 +66,7 @@ export async function runUntilShutdown<S extends RunningService>(
     service = await start(signal);
   } catch (error) {
     if (signal.aborted) return;
+    if (error instanceof FlagError) throw error;
     throw new CliError(errorMessage(error));
   }
   const stop = () => service.stop();

@@ -12,7 +12,6 @@ import {
   FAMILY_FLAG,
   FIELD_FLAG,
   parseFields,
-  required,
   TABLE_FLAG,
 } from "./_admin.ts";
 
@@ -24,11 +23,9 @@ export const addFieldsCommand = defineCommand({
     "Example:\n\n  ctlstore add-fields --family foo --table bar --field name:string",
   flags: { ...EXECUTIVE_FLAGS, ...FAMILY_FLAG, ...TABLE_FLAG, ...FIELD_FLAG },
   async run(values) {
-    const family = required(values.family, "family");
-    const table = required(values.table, "table");
     const fields = parseFields(values.field);
     const client = executiveClient(values);
-    await callExecutive(() => client.addFields(family, table, fields), {
+    await callExecutive(() => client.addFields(values.family, values.table, fields), {
       409: () => {
         throw new CliError("One or more columns already exist");
       },

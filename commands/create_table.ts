@@ -13,7 +13,6 @@ import {
   FAMILY_FLAG,
   FIELD_FLAG,
   parseFields,
-  required,
 } from "./_admin.ts";
 
 /** The `create-table` command. */
@@ -32,16 +31,19 @@ export const createTableCommand = defineCommand({
     ...EXECUTIVE_FLAGS,
     ...FAMILY_FLAG,
     ...FIELD_FLAG,
-    "key-field": { type: "list", help: "a primary key field name (repeatable, in key order)" },
+    "key-field": {
+      type: "list",
+      help: "a primary key field name (repeatable, in key order)",
+      required: true,
+    },
   },
   async run(values, positionals) {
-    const family = required(values.family, "family");
     const fields = parseFields(values.field);
     if (positionals.length !== 1) throw new CliError("Table required");
     const table = positionals[0]!;
     const client = executiveClient(values);
     await callExecutive(
-      () => client.createTable(family, table, { fields, keyFields: values["key-field"] }),
+      () => client.createTable(values.family, table, { fields, keyFields: values["key-field"] }),
       { 409: () => console.log("Table already exists") },
     );
   },

@@ -62,7 +62,8 @@ export const heartbeatCommand = defineCommand({
   summary: "periodically write a heartbeat row through the executive",
   description: "Registers the writer, creates the family and table if needed, then upserts\n" +
     "{name: 'heartbeat', value: <unix time in ns>} every interval (first write at once).\n" +
-    "Write failures are logged and counted in heartbeat-errors; they never stop the service.",
+    "Write failures are logged and counted in ctlstore_heartbeat_errors_total; they never\n" +
+    "stop the service.",
   flags: FLAGS,
   async run(values) {
     const logger = createLogger("heartbeat", { debug: values.debug });

@@ -12,7 +12,7 @@ import {
   ValueError,
 } from "../lib/schema/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
-import { openReader, readerCall } from "./_ldb.ts";
+import { checkKeyLength, openReader, readerCall } from "./_ldb.ts";
 
 const KEY_OBJECT_FIELDS = new Set(["value", "binary"]);
 
@@ -79,6 +79,7 @@ export const ldbReadKeyCommand = defineCommand({
   run(values) {
     const key = parseKeyJson(values["key-json"]);
     using reader = openReader(values["ldb-path"], "Error opening reader: ");
+    checkKeyLength(readerCall(() => reader.tableInfo(values.family, values.table)), key.length);
     const row = readerCall(() => reader.getRowByKey(values.family, values.table, key));
     if (row === undefined) throw new CliError("Not found");
     console.log(stringifyGoJson(row, { sortKeys: true }));

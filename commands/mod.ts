@@ -11,6 +11,11 @@ import { createTableCommand } from "./create_table.ts";
 import { addFieldsCommand } from "./add_fields.ts";
 import { tableLimitsCommand } from "./table_limits.ts";
 import { writerLimitsCommand } from "./writer_limits.ts";
+import { familiesCommand } from "./families.ts";
+import { tablesCommand } from "./tables.ts";
+import { writersCommand } from "./writers.ts";
+import { mutateCommand } from "./mutate.ts";
+import { deleteRowCommand } from "./delete_row.ts";
 import { executiveCommand } from "./executive.ts";
 import { reflectorCommand } from "./reflector.ts";
 import { multiReflectorCommand } from "./multi_reflector.ts";
@@ -24,6 +29,7 @@ import { watchCommand } from "./watch.ts";
 import { waitSeqCommand } from "./wait_seq.ts";
 import { upCommand } from "./up.ts";
 import { consoleCommand } from "./console.ts";
+import { healthcheckCommand } from "./healthcheck.ts";
 
 /** The registered commands. */
 export const COMMANDS: Command[] = [
@@ -35,6 +41,7 @@ export const COMMANDS: Command[] = [
   sidecarCommand,
   heartbeatCommand,
   consoleCommand,
+  healthcheckCommand,
   versionCommand,
   ctldbSchemaCommand,
   createFamilyCommand,
@@ -42,6 +49,11 @@ export const COMMANDS: Command[] = [
   addFieldsCommand,
   tableLimitsCommand,
   writerLimitsCommand,
+  familiesCommand,
+  tablesCommand,
+  writersCommand,
+  mutateCommand,
+  deleteRowCommand,
   ldbReadKeyCommand,
   readKeysCommand,
   readSeqCommand,

@@ -7,8 +7,8 @@
  */
 import type { KeyPart, TableInfo } from "../lib/mod.ts";
 import { CliError, defineCommand } from "./_command.ts";
-import { FAMILY_FLAG, formatTable, required, TABLE_FLAG } from "./_admin.ts";
-import { LDB_FLAG, openReader, readerCall } from "./_ldb.ts";
+import { FAMILY_FLAG, formatTable, TABLE_FLAG } from "./_admin.ts";
+import { checkKeyLength, LDB_FLAG, openReader, readerCall } from "./_ldb.ts";
 
 const HEX_KEY = /^0x[0-9a-fA-F]*$/;
 const INTEGER_TEXT = /^[+-]?\d+$/;
@@ -71,10 +71,10 @@ export const readKeysCommand = defineCommand({
     quiet: { type: "bool", short: "q", help: "omit the header line" },
   },
   run(values, positionals) {
-    const family = required(values.family, "family");
-    const table = required(values.table, "table");
+    const { family, table } = values;
     using reader = openReader(values.ldb);
     const info = readerCall(() => reader.tableInfo(family, table));
+    checkKeyLength(info, positionals.length);
     const key = parseKeys(positionals, info);
     const row = readerCall(() => reader.getRowByKey(family, table, key));
     if (row === undefined) throw new CliError("Not found");

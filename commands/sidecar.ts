@@ -20,7 +20,8 @@ export const sidecarCommand = defineCommand({
   description: [
     "Routes: POST /get-row-by-key/{family}/{table}, POST /get-rows-by-key-prefix/{family}/{table}",
     '(body {"Key":[{"Value":v} | {"Binary":"<base64>"}, ...]}), GET /get-ledger-latency,',
-    "GET /healthcheck, GET /ping, GET /metrics (Prometheus), and the change feed:",
+    "GET /healthcheck, GET /ping, GET /healthz (200 'ok: LDB at seq N', or 503 with the",
+    "reason), GET /metrics (Prometheus), and the change feed:",
     "  GET /changes?after=N[&family=F][&table=T][&limit=L][&wait=30s]",
     '    -> {"changes":[...],"lastSeq":M} ("more":true when limit cut it short; limit',
     "    default 1000, max 10000; wait holds an empty answer until a change arrives,",
@@ -33,7 +34,10 @@ export const sidecarCommand = defineCommand({
     "X-Ctlstore-Min-Seq: N waits until the LDB has applied seq N (504 after -min-seq-timeout).",
     "Prefix scans larger than 64 KiB are streamed as the client reads. A read that finds the",
     "LDB damaged or unreadable answers 503 (a streamed scan is aborted), and from then on",
-    "/healthcheck and /ping answer 503 until a restart.",
+    "/healthcheck, /ping and /healthz answer 503 until a restart.",
+    "While the LDB file does not exist yet (the reflector is still bootstrapping it), every",
+    "route answers 503 'waiting for LDB <path>' and the file is looked for every second; once",
+    "it exists and passes -integrity-check it is served (a damaged one: exit 1).",
   ].join("\n"),
   flags: {
     "bind-addr": { type: "string", help: "listen address", default: SIDECAR_DEFAULTS.bindAddr },

@@ -38,7 +38,6 @@ const FLAGS = {
     type: "duration",
     help: "wait between snapshots (none at start)",
     default: formatGoDuration(SUPERVISOR_DEFAULTS.snapshotIntervalMs),
-    required: true,
   },
   "snapshot-url": {
     type: "string",

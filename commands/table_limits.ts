@@ -12,7 +12,6 @@ import {
   executiveClient,
   FAMILY_FLAG,
   formatTable,
-  required,
   TABLE_FLAG,
 } from "./_admin.ts";
 
@@ -60,13 +59,13 @@ const update = defineCommand({
     },
   },
   async run(values) {
-    const family = required(values.family, "family");
-    const table = required(values.table, "table");
     const maxSize = size(values["max-size"], "Max");
     const warnSize = size(values["warn-size"], "Warn");
     if (warnSize > maxSize) throw new CliError("warnSize must be <= maxSize");
     const client = executiveClient(values);
-    await callExecutive(() => client.updateTableLimit(family, table, { maxSize, warnSize }));
+    await callExecutive(() =>
+      client.updateTableLimit(values.family, values.table, { maxSize, warnSize })
+    );
   },
 });
 
@@ -75,10 +74,8 @@ const remove = defineCommand({
   summary: "delete a table limit",
   flags: { ...EXECUTIVE_FLAGS, ...FAMILY_FLAG, ...TABLE_FLAG },
   async run(values) {
-    const family = required(values.family, "family");
-    const table = required(values.table, "table");
     const client = executiveClient(values);
-    await callExecutive(() => client.deleteTableLimit(family, table));
+    await callExecutive(() => client.deleteTableLimit(values.family, values.table));
   },
 });
 

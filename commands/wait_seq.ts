@@ -9,7 +9,7 @@
  */
 import { defaultLdbPath, ReaderError, SequenceTimeoutError } from "../lib/mod.ts";
 import { formatGoDuration } from "../lib/flags/mod.ts";
-import { CliError, defineCommand } from "./_command.ts";
+import { CliError, defineCommand, FlagError } from "./_command.ts";
 import { openReader } from "./_ldb.ts";
 
 /** The reader's failures as one CLI line, the timeout in the flag's Go duration syntax. */
@@ -50,7 +50,10 @@ export const waitSeqCommand = defineCommand({
   },
   async run(values) {
     if (values.timeout < 0) {
-      throw new CliError("invalid value passed to timeout: must not be negative");
+      throw new FlagError(
+        `invalid value passed to -timeout: '${formatGoDuration(values.timeout)}' ` +
+          "(must not be negative)",
+      );
     }
     using reader = openReader(values["ldb-path"] || defaultLdbPath());
     let applied: number;

@@ -13,12 +13,8 @@ import {
   EXECUTIVE_FLAGS,
   executiveClient,
   formatTable,
-  required,
+  WRITER_FLAG,
 } from "./_admin.ts";
-
-const WRITER_FLAG = {
-  writer: { type: "string", help: "writer name" },
-} as const;
 
 /** A rate limit as Go's `RateLimit.String` prints it, e.g. `1000/1m0s`. */
 function formatRate(rate: RateLimit): string {
@@ -45,7 +41,6 @@ const read = defineCommand({
 });
 
 function rowsPerMinute(text: string): number {
-  if (text.trim() === "") throw new CliError('missing required flag: "rows-per-minute"');
   if (!/^[+-]?\d+$/.test(text.trim())) throw new CliError(`invalid rows per minute: ${text}`);
   const value = Number(text);
   if (value < 0) throw new CliError("Rows per minute cannot be negative");
@@ -58,13 +53,16 @@ const update = defineCommand({
   flags: {
     ...EXECUTIVE_FLAGS,
     ...WRITER_FLAG,
-    "rows-per-minute": { type: "string", help: "mutations per minute allowed for the writer" },
+    "rows-per-minute": {
+      type: "string",
+      help: "mutations per minute allowed for the writer",
+      required: true,
+    },
   },
   async run(values) {
-    const writer = required(values.writer, "writer");
     const amount = rowsPerMinute(values["rows-per-minute"]);
     const client = executiveClient(values);
-    await callExecutive(() => client.updateWriterLimit(writer, amount));
+    await callExecutive(() => client.updateWriterLimit(values.writer, amount));
   },
 });
 
@@ -73,9 +71,8 @@ const remove = defineCommand({
   summary: "delete a writer limit",
   flags: { ...EXECUTIVE_FLAGS, ...WRITER_FLAG },
   async run(values) {
-    const writer = required(values.writer, "writer");
     const client = executiveClient(values);
-    await callExecutive(() => client.deleteWriterLimit(writer));
+    await callExecutive(() => client.deleteWriterLimit(values.writer));
   },
 });
 

@@ -11,6 +11,7 @@
  *   {@linkcode Reader.waitForSequence} waits until a write has reached this host.
  * - Partial LDBs: {@linkcode Reader.getFamilies} tells which families an LDB carries; reading
  *   any other throws {@linkcode ReaderError} `family-not-carried`.
+ * - {@linkcode VERSION}: the version of this package (the same as the `ctlstore` binary's).
  *
  * Integers beyond ±(2^53 − 1) are returned as `bigint`; blob columns as `Uint8Array`.
  *
@@ -63,3 +64,4 @@ export {
 } from "./reader/mod.ts";
 export { LdbNotFoundError } from "./ldb/mod.ts";
 export { type FieldType, NameError, TableDefinitionError } from "./schema/mod.ts";
+export { VERSION } from "./version.ts";

@@ -1,8 +1,21 @@
 /**
- * The version of this ctlstore build (kept equal to `deno.json`'s version by a test).
+ * The version of this ctlstore build, read from `deno.json`'s `version`: the one place a release
+ * sets it. `ctlstore version`, the metrics `version` label and the reader package all report it,
+ * and the release workflow refuses a tag that differs from it.
  *
  * @module
  */
+import denoJson from "../deno.json" with { type: "json" };
 
-/** The version printed by `ctlstore version` and used as the metrics `version` label. */
-export const VERSION = "0.1.0";
+/**
+ * The ctlstore version, e.g. `"0.1.0"`: printed by `ctlstore version` and used as the metrics
+ * `version` label.
+ *
+ * @example Log the reader's version
+ * ```ts
+ * import { VERSION } from "@ctlstore/ctlstore";
+ *
+ * console.log(`ctlstore reader ${VERSION}`);
+ * ```
+ */
+export const VERSION: string = denoJson.version;

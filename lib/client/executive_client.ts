@@ -5,95 +5,22 @@
  *
  * @module
  */
-import { errorMessage } from "../log/mod.ts";
+import { describeFetchError } from "../http/mod.ts";
 import { parseJsonExact, stringifyGoJson } from "../schema/mod.ts";
 import { ExecutiveError, ExecutiveUnreachableError } from "./executive_error.ts";
 import { normalizeExecutiveUrl } from "./url.ts";
-
-/** A field as sent to the executive: `[name, type]`. */
-export type FieldTuple = [name: string, type: string];
-
-/** A table's schema as the executive reports it. */
-export interface TableSchema {
-  /** Family name. */
-  family: string;
-  /** Table name. */
-  name: string;
-  /** Fields in table column order. */
-  fields: FieldTuple[];
-  /** Primary-key field names, in column order (as the executive reports them). */
-  keyFields: string[];
-}
-
-/** A writer's name and secret, sent as the `ctlstore-writer`/`ctlstore-secret` headers. */
-export interface WriterCredentials {
-  /** Writer name. */
-  writer: string;
-  /** Writer secret. */
-  secret: string;
-}
-
-/** One row change of a mutation request. */
-export interface Mutation {
-  /** Table name within the family. */
-  table: string;
-  /** Delete the row with these key values instead of upserting it. */
-  delete?: boolean;
-  /** Column values; bigints keep exact digits, Uint8Arrays are sent as base64. */
-  values: Record<string, unknown>;
-}
-
-/** The body of `POST /families/<family>/mutations`. */
-export interface MutationRequest {
-  /** The writer's new checkpoint; omitted when undefined. */
-  cookie?: Uint8Array;
-  /** Apply only when the stored cookie equals this (compare-and-swap). */
-  checkCookie?: Uint8Array;
-  /** The row changes, applied in one transaction. */
-  mutations: Mutation[];
-}
-
-/** A table size limit in bytes. */
-export interface SizeLimits {
-  /** Mutations of a table larger than this are refused (507). */
-  maxSize: number;
-  /** Tables larger than this are reported in metrics. */
-  warnSize: number;
-}
-
-/** The answer of `GET /limits/tables`. */
-export interface TableLimits {
-  /** The executive's defaults. */
-  global: SizeLimits;
-  /** Per-table overrides, ordered by family and table. */
-  tables: Array<SizeLimits & { family: string; table: string }>;
-}
-
-/** A rate: `amount` mutations per `periodNs` nanoseconds. */
-export interface RateLimit {
-  /** Mutations allowed per period. */
-  amount: number;
-  /** The period in nanoseconds. */
-  periodNs: number;
-}
-
-/** The answer of `GET /limits/writers`. */
-export interface WriterLimits {
-  /** The executive's default limit. */
-  global: RateLimit;
-  /** Per-writer overrides (always per minute), ordered by writer. */
-  writers: Array<{ writer: string; rateLimit: RateLimit }>;
-}
-
-/** Options of {@linkcode ExecutiveClient}. */
-export interface ExecutiveClientOptions {
-  /** Sent as `Authorization: Bearer <token>` on every request when set. */
-  adminToken?: string;
-  /** Per-request timeout in milliseconds (default 30 000). */
-  timeoutMs?: number;
-  /** Aborts every request of this client. */
-  signal?: AbortSignal;
-}
+import type {
+  ExecutiveClientOptions,
+  FamilyTables,
+  FieldTuple,
+  MutationRequest,
+  RateLimit,
+  SizeLimits,
+  TableLimits,
+  TableSchema,
+  WriterCredentials,
+  WriterLimits,
+} from "./types.ts";
 
 const NANOS_PER_MINUTE = 60_000_000_000;
 
@@ -110,6 +37,12 @@ function record(value: unknown, what: string): Record<string, unknown> {
 
 function num(value: unknown): number {
   return typeof value === "bigint" ? Number(value) : typeof value === "number" ? value : 0;
+}
+
+function familyTables(value: unknown, what: string): FamilyTables {
+  const family = record(value, what);
+  const tables = Array.isArray(family.tables) ? family.tables : [];
+  return { name: String(family.name), tables: tables.map(String) };
 }
 
 function rateLimit(value: unknown): RateLimit {
@@ -188,6 +121,38 @@ export class ExecutiveClient {
   }
 
   /**
+   * `PUT /writers/<writer>` with the new secret as the body: changes an existing writer's secret
+   * (its cookie and rate limit stay). The executive accepts the admin token when it has one,
+   * otherwise the writer's current secret.
+   *
+   * @param writer The writer.
+   * @param secret The new secret.
+   * @param currentSecret The writer's current secret, sent as `ctlstore-secret` when given.
+   */
+  async rotateWriterSecret(writer: string, secret: string, currentSecret?: string): Promise<void> {
+    await this.#send("PUT", `/writers/${segment(writer)}`, {
+      what: `could not change the secret of writer '${writer}'`,
+      body: secret,
+      contentType: "text/plain",
+      ...(currentSecret === undefined ? {} : { credentials: { writer, secret: currentSecret } }),
+    });
+  }
+
+  /**
+   * `DELETE /writers/<writer>`: removes a writer with its cookie, rate limit and usage.
+   * Authorized as {@linkcode ExecutiveClient.rotateWriterSecret}.
+   *
+   * @param writer The writer.
+   * @param currentSecret The writer's current secret, sent as `ctlstore-secret` when given.
+   */
+  async deleteWriter(writer: string, currentSecret?: string): Promise<void> {
+    await this.#send("DELETE", `/writers/${segment(writer)}`, {
+      what: `could not delete writer '${writer}'`,
+      ...(currentSecret === undefined ? {} : { credentials: { writer, secret: currentSecret } }),
+    });
+  }
+
+  /**
    * `POST /families/<family>/mutations`. Returns the ledger sequence of the write when the
    * executive reports one (`{"seq":N}`); the original answers with an empty body.
    */
@@ -251,6 +216,20 @@ export class ExecutiveClient {
       what: "could not read family schema",
     });
     return (JSON.parse(text) as TableSchema[] | null) ?? [];
+  }
+
+  /** `GET /families`: every family with its tables, sorted by name. */
+  async listFamilies(): Promise<FamilyTables[]> {
+    const what = "could not list families";
+    const body = record(JSON.parse(await this.#send("GET", "/families", { what })), what);
+    return Array.isArray(body.families) ? body.families.map((f) => familyTables(f, what)) : [];
+  }
+
+  /** `GET /families/<family>/tables`: the family's tables, sorted (404 for an unknown family). */
+  async listTables(family: string): Promise<FamilyTables> {
+    const what = `could not list the tables of family '${family}'`;
+    const text = await this.#send("GET", `/families/${segment(family)}/tables`, { what });
+    return familyTables(JSON.parse(text), what);
   }
 
   /** `GET /limits/tables`. */
@@ -353,7 +332,9 @@ export class ExecutiveClient {
       if (request.contentType) headers.set("content-type", request.contentType);
       body = typeof request.body === "string" ? request.body : new Uint8Array(request.body);
     }
-    const signals = [AbortSignal.timeout(this.#options.timeoutMs ?? 30_000)];
+    const timeoutMs = this.#options.timeoutMs ?? 30_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signals = [timeout];
     if (this.#options.signal) signals.push(this.#options.signal);
     try {
       return await fetch(this.baseUrl + path, {
@@ -363,7 +344,8 @@ export class ExecutiveClient {
         signal: AbortSignal.any(signals),
       });
     } catch (error) {
-      throw new ExecutiveUnreachableError(errorMessage(error), { cause: error });
+      const reason = describeFetchError(error, timeout.aborted ? timeoutMs : undefined);
+      throw new ExecutiveUnreachableError(reason, { cause: error, url: this.baseUrl });
     }
   }
 }

@@ -34,9 +34,17 @@ export class ExecutiveError extends Error {
   }
 }
 
+/** Options of {@linkcode ExecutiveUnreachableError}. */
+export interface ExecutiveUnreachableOptions extends ErrorOptions {
+  /** The executive's base URL the request went to. */
+  url?: string;
+}
+
 /**
- * The executive could not be reached (connection refused, DNS failure, timeout). The message
- * reads `could not make request: <reason>`, as the original `ctlstore-cli` prints it.
+ * The executive could not be reached (connection refused, DNS failure, TLS failure, timeout).
+ * The message reads `could not make request: <reason>`, as the original `ctlstore-cli` prints
+ * it; {@linkcode ExecutiveUnreachableError.reason} and {@linkcode ExecutiveUnreachableError.url}
+ * let a caller word it otherwise (`cannot reach the executive at <url>: <reason>`).
  *
  * @example Retry while the executive starts
  * ```ts
@@ -46,19 +54,26 @@ export class ExecutiveError extends Error {
  * try {
  *   await client.status();
  * } catch (e) {
- *   if (e instanceof ExecutiveUnreachableError) console.log("not up yet");
+ *   if (e instanceof ExecutiveUnreachableError) console.log(`${e.url}: ${e.reason}`);
  * }
  * ```
  */
 export class ExecutiveUnreachableError extends Error {
+  /** Why the request failed, e.g. `connection refused`. */
+  readonly reason: string;
+  /** The executive's base URL, when known. */
+  readonly url: string | undefined;
+
   /**
    * Creates the error.
    *
    * @param reason Why the request failed.
-   * @param options Standard error options (`cause`).
+   * @param options The executive's URL and the cause.
    */
-  constructor(reason: string, options?: ErrorOptions) {
+  constructor(reason: string, options: ExecutiveUnreachableOptions = {}) {
     super(`could not make request: ${reason}`, options);
     this.name = "ExecutiveUnreachableError";
+    this.reason = reason;
+    this.url = options.url;
   }
 }

@@ -14,4 +14,5 @@
  */
 export * from "./executive_error.ts";
 export * from "./executive_client.ts";
+export * from "./types.ts";
 export * from "./url.ts";

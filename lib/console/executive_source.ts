@@ -1,7 +1,8 @@
 /**
  * What the console asks the executive: table and writer limits, the writers it has seen (the
- * `mutations` counter of its `/metrics`, by writer), and the one admin action (clearing a
- * table). Reads never throw: a page shows what could not be read, in words, beside what could.
+ * `ctlstore_executive_mutations_total` counter of its `/metrics`, by writer), and the one admin
+ * action (clearing a table). Reads never throw: a page shows what could not be read, in words,
+ * beside what could.
  * The console's admin token is sent as `Authorization: Bearer <token>`, as the CLI sends it.
  *
  * @module
@@ -66,7 +67,7 @@ export class ExecutiveSource {
     return this.#fetched(() => this.#client.readWriterLimits());
   }
 
-  /** The writers of the executive's `mutations` counter, by name. */
+  /** The writers of the executive's `ctlstore_executive_mutations_total` counter, by name. */
   writersSeen(): Promise<Fetched<SeenWriter[]>> {
     return this.#fetched(async () => {
       let response: Response;
@@ -80,7 +81,9 @@ export class ExecutiveSource {
         throw new ExecutiveError("could not read metrics", response.status, text);
       }
       const counts = new Map<string, number>();
-      for (const sample of samplesOf(parsePrometheusText(text), "ctlstore_executive_mutations")) {
+      for (
+        const sample of samplesOf(parsePrometheusText(text), "ctlstore_executive_mutations_total")
+      ) {
         const writer = sample.labels.writer ?? "";
         counts.set(writer, (counts.get(writer) ?? 0) + sample.value);
       }

@@ -1,9 +1,8 @@
 /**
  * One scrape of one fleet target: its `/metrics` (Prometheus text), its health next to it, and
  * what they say: the kind of service, applied seq, ledger latency, health, the last error, and
- * for supervisors the last snapshot. Sidecars export neither seq nor latency as metrics, so for
- * them `/get-ledger-latency` (its `X-Ctlstore-Seq` header and value) is read too. Reading never
- * throws: an unreachable target is a reading that says so.
+ * for supervisors the last snapshot. Reading never throws: an unreachable target is a reading
+ * that says so.
  *
  * @module
  */
@@ -56,6 +55,7 @@ export interface TargetReading {
 
 const R = "ctlstore_reflector_";
 const S = "ctlstore_supervisor_";
+const SIDECAR = "ctlstore_sidecar_";
 
 /** Longest health or error text kept. */
 const MAX_TEXT = 300;
@@ -69,7 +69,7 @@ function kindOf(samples: readonly MetricSample[]): TargetKind {
   const has = (prefix: string) => samples.some((s) => s.name.startsWith(prefix));
   if (has(S)) return "supervisor";
   if (has(`${R}applied_seq`)) return "reflector";
-  if (has("ctlstore_sidecar_")) return "sidecar";
+  if (has(SIDECAR)) return "sidecar";
   if (has("ctlstore_heartbeat_")) return "heartbeat";
   if (has("ctlstore_executive_")) return "executive";
   return "unknown";
@@ -129,27 +129,6 @@ async function readHealth(
   }
 }
 
-/** A sidecar's applied seq and latency, from `/get-ledger-latency`. */
-async function readSidecarPosition(
-  metricsUrl: URL,
-  timeoutMs: number,
-): Promise<{ appliedSeq?: number; latencySeconds?: number; error?: string }> {
-  const url = new URL("get-ledger-latency", metricsUrl);
-  try {
-    const response = await get(url, timeoutMs);
-    const text = await response.text();
-    const seq = Number(response.headers.get("x-ctlstore-seq") ?? NaN);
-    const appliedSeq = Number.isSafeInteger(seq) ? seq : undefined;
-    if (response.status !== 200) {
-      return { appliedSeq, error: `${url.pathname} answered ${response.status}: ${oneLine(text)}` };
-    }
-    const value = (JSON.parse(text) as { value?: unknown }).value;
-    return { appliedSeq, ...(typeof value === "number" ? { latencySeconds: value } : {}) };
-  } catch (error) {
-    return { error: `${url.pathname}: ${fetchProblem(error)}` };
-  }
-}
-
 /**
  * How the fleet page names a target: its host and port, and the path when it is not `/metrics`.
  *
@@ -195,21 +174,15 @@ export async function readTarget(metricsUrl: string, timeoutMs: number): Promise
   }
   const kind = kindOf(samples);
   const health = await readHealth(url, kind, timeoutMs);
-  let appliedSeq: number | undefined;
-  let latencySeconds: number | undefined;
+  // A sidecar reports its LDB under its own prefix; anything else through its reflectors.
+  const prefix = kind === "sidecar" ? SIDECAR : R;
+  const seqs = values(samples, `${prefix}applied_seq`);
+  const latencies = values(samples, `${prefix}ledger_latency_seconds`);
+  const appliedSeq = seqs.length > 0 ? Math.min(...seqs) : undefined;
+  const latencySeconds = latencies.length > 0 ? Math.max(...latencies) : undefined;
   const errors: string[] = [];
-  if (kind === "sidecar") {
-    const position = await readSidecarPosition(url, timeoutMs);
-    ({ appliedSeq, latencySeconds } = position);
-    if (position.error) errors.push(position.error);
-  } else {
-    const seqs = values(samples, `${R}applied_seq`);
-    const latencies = values(samples, `${R}reflector_ledger_latency`);
-    appliedSeq = seqs.length > 0 ? Math.min(...seqs) : undefined;
-    latencySeconds = latencies.length > 0 ? Math.max(...latencies) : undefined;
-    const failing = values(samples, `${R}failing_seq`).filter((seq) => seq > 0);
-    if (failing.length > 0) errors.push(`ledger seq ${Math.min(...failing)} fails to apply`);
-  }
+  const failing = values(samples, `${R}failing_seq`).filter((seq) => seq > 0);
+  if (failing.length > 0) errors.push(`ledger seq ${Math.min(...failing)} fails to apply`);
   if (health.healthy === false) errors.unshift(`unhealthy: ${health.health}`);
   return {
     at,

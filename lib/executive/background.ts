@@ -10,7 +10,7 @@ import type { ExecutiveMetrics } from "./metrics.ts";
 
 /**
  * The failure callback every executive background task uses: counts
- * `errors{error=<op>}` (the op names of spec §16) and logs a warning.
+ * `errors_total{kind=<op>}` (the op names of spec §16) and logs a warning.
  *
  * @example
  * ```ts

@@ -1,7 +1,8 @@
 /**
- * The `ledger-row-count` gauge's source (spec §7.8): how many rows the DML ledger holds, as the
- * ctldb estimates it cheaply on any ledger size (MySQL's and PostgreSQL's statistics, as the
- * original reads MySQL's; the highest seq where no statistic is kept).
+ * The source of the `ctlstore_executive_ledger_rows` gauge (the original's `ledger-row-count`,
+ * spec §7.8): how many rows the DML ledger holds, as the ctldb estimates it cheaply on any ledger
+ * size (MySQL's and PostgreSQL's statistics, as the original reads MySQL's; the highest seq where
+ * no statistic is kept).
  *
  * @module
  */

@@ -29,7 +29,7 @@ import {
 import type { ExecutiveContext } from "./context.ts";
 import { ctldbHttpError } from "./ctldb_errors.ts";
 import { clearFamily, clearTable, dropTable } from "./destructive.ts";
-import { createFamily } from "./families.ts";
+import { createFamily, listFamilies, listFamilyTables } from "./families.ts";
 import { isObject, jsonError, optionalString, parseJsonBody } from "./json_body.ts";
 import {
   deleteTableLimit,
@@ -46,6 +46,7 @@ import { readFamilySchema, readTableSchema } from "./schema_read.ts";
 import { constantTimeEqual } from "./secrets.ts";
 import { sleepResponse } from "./sleep.ts";
 import { addFields, createTable, keyFieldsOf, parseTableBody, unzipFields } from "./tables.ts";
+import { deleteWriter, rotateWriterSecret, type WriterAuthority } from "./writer_admin.ts";
 import { readCookie, registerWriter, writeCookie } from "./writers.ts";
 
 type Params = Record<string, string>;
@@ -136,6 +137,10 @@ function routeTable(
 ): [string, string, boolean, RouteHandler][] {
   const jsonBody = async (request: Request) => parseJsonBody(await bodies.readBytes(request));
   return [
+    ["GET", "/families", true, async () => json({ families: await listFamilies(ctx.db) })],
+    ["GET", "/families/:family/tables", true, async (_r, p) => {
+      return json(await listFamilyTables(ctx.db, param(p, "family")));
+    }],
     ["POST", "/families/:family", true, async (_r, p) => {
       await createFamily(ctx.db, param(p, "family"));
       return ok();
@@ -170,6 +175,15 @@ function routeTable(
     }],
     ["POST", "/writers/:writer", false, async (r, p) => {
       await registerWriter(ctx.db, param(p, "writer"), await bodies.readBytes(r));
+      return ok();
+    }],
+    ["PUT", "/writers/:writer", false, async (r, p) => {
+      const authority = writerAuthority(ctx, r);
+      await rotateWriterSecret(ctx, param(p, "writer"), authority, await bodies.readBytes(r));
+      return ok();
+    }],
+    ["DELETE", "/writers/:writer", false, async (r, p) => {
+      await deleteWriter(ctx, param(p, "writer"), writerAuthority(ctx, r));
       return ok();
     }],
     ["GET", "/cookie", false, async (r) => {
@@ -269,11 +283,12 @@ export function createExecutiveHandler(
   return async (request) => {
     const start = performance.now();
     const { route, response } = await router.handle(request);
-    ctx.metrics.apiLatency.observe({
-      uri: route,
-      method: KNOWN_METHODS.has(request.method) ? request.method : "OTHER",
-      code: String(response.status),
-    }, (performance.now() - start) / 1000);
+    ctx.metrics.request(
+      route,
+      KNOWN_METHODS.has(request.method) ? request.method : "OTHER",
+      response.status,
+      (performance.now() - start) / 1000,
+    );
     return response;
   };
 }
@@ -285,6 +300,19 @@ function checkAdmin(ctx: ExecutiveContext, request: Request): void {
   if (!match || !constantTimeEqual(match[1]!, token)) {
     throw new HttpError(401, "Unauthorized: this route requires the admin token");
   }
+}
+
+/**
+ * Who may change or remove a writer: with an admin token configured only its holder (so a
+ * leaked writer secret cannot lock the writer's owner out), otherwise whoever knows the
+ * writer's current secret (`ctlstore-secret`).
+ */
+function writerAuthority(ctx: ExecutiveContext, request: Request): WriterAuthority {
+  if (ctx.config.adminToken === "") {
+    return { admin: false, currentSecret: writerHeaders(request).secret };
+  }
+  checkAdmin(ctx, request);
+  return { admin: true };
 }
 
 /** What {@linkcode guarded} checks before a handler runs. */

@@ -23,7 +23,11 @@ export interface FlagSpec {
    * type's zero value (`""`, `false`, `0`, `[]`).
    */
   default?: string;
-  /** Fails with `invalid value passed to <name>: zero value` when empty or zero. */
+  /**
+   * Fails with `missing required flag -<name>` when neither the flag nor its environment
+   * variable is given, and with `-<name> must not be empty` (`… be 0`) when either gives the
+   * type's zero value. A required flag has no default.
+   */
   required?: boolean;
   /** One-letter alias, e.g. `e` for `-e`. */
   short?: string;
@@ -42,7 +46,10 @@ type ValueOf<T extends FlagType> = T extends "string" ? string
 /** The parsed values of a set of flags, typed by each flag's kind. */
 export type FlagValues<S extends FlagSpecs> = { [K in keyof S]: ValueOf<S[K]["type"]> };
 
-/** A command-line mistake; its message is printed with the usage. */
+/**
+ * A command-line mistake. `main.ts` prints it as one line naming the command and pointing to
+ * its `--help`; the usage is printed only on `--help`.
+ */
 export class FlagError extends Error {
   /** @param message What was wrong, naming the flag. */
   constructor(message: string) {
@@ -133,6 +140,26 @@ function isZero(value: unknown): boolean {
 }
 
 /**
+ * The message of required flags that were not given: `missing required flag -bind`, or
+ * `missing required flags -bind, -ctldb` for several.
+ *
+ * @example
+ * ```ts
+ * missingFlagsMessage(["bind", "ctldb"]); // "missing required flags -bind, -ctldb"
+ * ```
+ */
+export function missingFlagsMessage(names: readonly string[]): string {
+  const flags = names.map((name) => `-${name}`).join(", ");
+  return `missing required flag${names.length === 1 ? "" : "s"} ${flags}`;
+}
+
+/** The message of a required flag given its type's zero value (`-bind=`, `-seq 0`). */
+function zeroValueMessage(name: string, spec: FlagSpec, fromEnv: string | undefined): string {
+  const zero = spec.type === "string" || spec.type === "list" ? "be empty" : "be 0";
+  return `-${name} must not ${zero}` + (fromEnv === undefined ? "" : ` (set by $${fromEnv})`);
+}
+
+/**
  * Parses command-line arguments against flag specs, filling gaps from the environment and
  * defaults.
  *
@@ -190,25 +217,35 @@ export function parseFlags<S extends FlagSpecs>(
     }
   }
   const values: Record<string, unknown> = {};
+  const missing: string[] = [];
+  let zeroValue: string | undefined;
   for (const [name, spec] of Object.entries(specs)) {
-    const envValue = env[spec.env ?? envName(name)];
+    const variable = spec.env ?? envName(name);
+    const envValue = env[variable];
     let value = given.get(name);
-    if (value === undefined && envValue) value = convert(name, spec, envValue);
+    const fromEnv = value === undefined && !!envValue;
+    if (fromEnv) value = convert(name, spec, envValue!);
+    if (spec.required && !help) {
+      if (value === undefined) missing.push(name);
+      else if (isZero(value)) {
+        zeroValue ??= zeroValueMessage(name, spec, fromEnv ? variable : undefined);
+      }
+    }
     if (value === undefined) {
       value = spec.default === undefined
         ? structuredClone(ZERO[spec.type])
         : convert(name, spec, spec.default);
     }
-    if (spec.required && !help && isZero(value)) {
-      throw new FlagError(`invalid value passed to ${name}: zero value`);
-    }
     values[name] = value;
   }
+  if (missing.length > 0) throw new FlagError(missingFlagsMessage(missing));
+  if (zeroValue !== undefined) throw new FlagError(zeroValue);
   return { values: values as FlagValues<S>, positionals, help };
 }
 
 /**
- * Formats the flag list for `--help`: one flag per line with its type, help and default.
+ * Formats the flag list for `--help`: one flag per line with its type, help, and its default
+ * or `(required)`.
  *
  * @example
  * ```ts
@@ -221,13 +258,13 @@ export function formatFlagHelp(specs: FlagSpecs): string {
     const names = (spec.short ? `-${spec.short}, ` : "") + `-${name}`;
     const kind = spec.type === "bool" ? "" : ` ${spec.type}`;
     let line = `  ${names}${kind}\n      ${spec.help}`;
-    if (spec.default !== undefined && spec.default !== "") {
+    if (spec.required) line += " (required)";
+    else if (spec.default !== undefined && spec.default !== "") {
       const shown = spec.type === "duration"
         ? formatGoDuration(parseGoDuration(spec.default))
         : spec.default;
       line += ` (default ${shown})`;
     }
-    if (spec.required) line += " (required)";
     line += ` [$${spec.env ?? envName(name)}]`;
     lines.push(line);
   }

@@ -1,8 +1,9 @@
 /**
  * The heartbeat service (spec §14): registers a writer, makes sure its family and table exist,
  * then writes the current time in nanoseconds to one row on every interval so that ledger
- * latency stays meaningful on idle systems. It owns the schedule, retries, error counting, the
- * `last_success_timestamp_seconds` gauge and, on `metricsBind`, `/metrics` and `/healthz`
+ * latency stays meaningful on idle systems. It owns the schedule, retries, error counting
+ * (`ctlstore_heartbeat_errors_total`), the `ctlstore_heartbeat_last_success_timestamp_seconds`
+ * gauge and, on `metricsBind`, `/metrics` and `/healthz`
  * (bound before start-up, so a bad address fails before anything is created on the executive;
  * the verdict is in `health.ts`). Defaults and checks of its settings are `config.ts`'s; HTTP
  * client details live in `lib/client`.
@@ -36,11 +37,11 @@ import { evaluateHeartbeatHealth, type HeartbeatProgress } from "./health.ts";
  * `stop()` waits for an in-flight write to end.
  */
 export interface RunningHeartbeat extends RunningService {
-  /** The registry holding `heartbeat-errors`. */
+  /** The registry holding `ctlstore_heartbeat_errors_total`. */
   readonly registry: Registry;
   /** Successful writes so far. */
   readonly writes: number;
-  /** Failed writes so far (also counted in `heartbeat-errors`). */
+  /** Failed writes so far (also counted in `ctlstore_heartbeat_errors_total`). */
   readonly errors: number;
   /** Health as `/healthz` reports it: whether the last write succeeded recently. */
   health(): HealthReport;
@@ -106,19 +107,13 @@ export async function startHeartbeat(settings: HeartbeatConfig): Promise<Running
   const log = config.logger ?? silentLogger;
   const clock = config.clock ?? unixNanos;
   const registry = config.registry ?? createRegistry("heartbeat", VERSION);
-  const heartbeatErrors = new Counter({
-    name: metricName("heartbeat", "heartbeat-errors"),
-    help: "Heartbeat writes that failed",
-    registers: [registry],
-  });
-  const allErrors = new Counter({
-    name: metricName("heartbeat", "errors"),
-    help: "Errors by name",
-    labelNames: ["error"],
+  const writeErrors = new Counter({
+    name: metricName("heartbeat", "errors_total"),
+    help: "Heartbeat writes that failed (the original's heartbeat-errors)",
     registers: [registry],
   });
   const lastSuccess = new Gauge({
-    name: metricName("heartbeat", "last-success-timestamp-seconds"),
+    name: metricName("heartbeat", "last_success_timestamp_seconds"),
     help: "Unix time of the last heartbeat write that succeeded",
     registers: [registry],
   });
@@ -143,7 +138,14 @@ export async function startHeartbeat(settings: HeartbeatConfig): Promise<Running
 
   const setUp = async () => {
     try {
-      await client.registerWriter(credentials);
+      await client.registerWriter(credentials).catch((error) => {
+        if (!(error instanceof ExecutiveError && error.status === 409)) throw error;
+        throw new Error(
+          `writer "${credentials.writer}" is registered with another secret: give the heartbeat ` +
+            `that secret, or change it with 'ctlstore writers rotate -writer ${credentials.writer}'`,
+          { cause: error },
+        );
+      });
       await acceptConflict(client.createFamily(family));
       await acceptConflict(client.createTable(family, table, {
         fields: [["name", "string"], ["value", "integer"]],
@@ -192,8 +194,7 @@ export async function startHeartbeat(settings: HeartbeatConfig): Promise<Running
       if (stopping.signal.aborted) return;
       errors++;
       progress.lastError = errorMessage(error);
-      heartbeatErrors.inc();
-      allErrors.inc({ error: "heartbeat-errors" });
+      writeErrors.inc();
       log.error("heartbeat failed", { error: errorMessage(error) });
     }
   };

@@ -1,6 +1,6 @@
 /**
  * Shared HTTP infrastructure: the error type and its mapping, body limits, routing, serving,
- * the `/healthz` answer.
+ * the `/healthz` answer and the probe of one, the wording of fetch failures.
  *
  * @module
  */
@@ -10,3 +10,5 @@ export * from "./body_reader.ts";
 export * from "./router.ts";
 export * from "./server.ts";
 export * from "./health.ts";
+export * from "./fetch_error.ts";
+export * from "./health_probe.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 import client from "prom-client";
+import { Counter } from "./counter.ts";
 import { metricName } from "./names.ts";
 
 /** Connection counts as an HTTP server keeps them. */
@@ -20,8 +21,9 @@ export interface ConnectionCounts {
 
 /**
  * Registers `ctlstore_<service>_http_connections` (gauge) and
- * `ctlstore_<service>_http_connections_refused` / `ctlstore_<service>_http_connections_idle_closed`
- * (counters), read from `source` at every scrape.
+ * `ctlstore_<service>_http_connections_refused_total` /
+ * `ctlstore_<service>_http_connections_idle_closed_total` (counters), read from `source` at every
+ * scrape.
  *
  * @example
  * ```ts
@@ -35,7 +37,7 @@ export function registerConnectionMetrics(
 ): void {
   const registers = [registry];
   new client.Gauge({
-    name: metricName(service, "http-connections"),
+    name: metricName(service, "http_connections"),
     help: "HTTP connections open now",
     registers,
     collect() {
@@ -44,7 +46,7 @@ export function registerConnectionMetrics(
   });
   const counter = (name: string, help: string, read: (counts: ConnectionCounts) => number) => {
     let reported = 0;
-    new client.Counter({
+    new Counter({
       name: metricName(service, name),
       help,
       registers,
@@ -56,12 +58,12 @@ export function registerConnectionMetrics(
     });
   };
   counter(
-    "http-connections-refused",
+    "http_connections_refused_total",
     "HTTP connections answered 503 because the connection cap was reached",
     (counts) => counts.refused,
   );
   counter(
-    "http-connections-idle-closed",
+    "http_connections_idle_closed_total",
     "HTTP connections closed after the idle timeout with no request in flight",
     (counts) => counts.idleClosed,
   );

@@ -1,21 +1,23 @@
 /**
  * Prometheus metrics: one registry per service, served as text at `GET /metrics`.
  *
- * Metric names follow the original's `ctlstore.<service>.<name>` with every character outside
- * `[A-Za-z0-9_:]` replaced by `_` (spec §10.9), e.g. `ctlstore_reflector_wal_file_size`.
+ * Metric names are `ctlstore_<service>_<name>` and follow the Prometheus naming conventions
+ * (`names.ts`), e.g. `ctlstore_reflector_wal_file_size_bytes`; counters end in `_total`
+ * (`counter.ts`).
  *
  * @module
  */
 import client from "prom-client";
-import { metricName } from "./names.ts";
+import { metricPrefix } from "./names.ts";
 
-export { metricName } from "./names.ts";
+export { metricName, metricNameProblem, metricPrefix } from "./names.ts";
+export { Counter } from "./counter.ts";
 export { type ConnectionCounts, registerConnectionMetrics } from "./connections.ts";
 
 /** The prom-client registry type. */
 export type Registry = client.Registry;
-/** The prom-client counter, gauge and histogram classes. */
-export const { Counter, Gauge, Histogram } = client;
+/** The prom-client gauge and histogram classes. */
+export const { Gauge, Histogram } = client;
 
 /**
  * Creates a registry for one service, with the default `version` label and, when asked, the
@@ -34,7 +36,7 @@ export function createRegistry(
   const registry = new client.Registry();
   registry.setDefaultLabels({ version });
   if (options.processMetrics) {
-    client.collectDefaultMetrics({ register: registry, prefix: metricName(service, "") });
+    client.collectDefaultMetrics({ register: registry, prefix: metricPrefix(service) });
   }
   return registry;
 }

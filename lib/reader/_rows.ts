@@ -26,6 +26,9 @@ import { bindable } from "./_keys.ts";
 import { type PageQueries, pages, preparePages, SnapshotPin } from "./_pages.ts";
 import type { KeyPart, Row, TableInfo } from "./types.ts";
 
+/** The error text of more key parts than the table's primary key has (the original's). */
+const TOO_MANY_KEY_PARTS = "too many keys supplied for table's primary key";
+
 /** Row reads over one reader connection. */
 export class RowQueries {
   readonly #db: () => DatabaseSync;
@@ -54,7 +57,14 @@ export class RowQueries {
       const entry = this.#tables.get(family)?.get(table) ?? this.#load(family, table);
       if (parts.length !== entry.keyCount) {
         if (attempt === 0 && this.#isStale(family, table, entry)) continue;
-        throw new ReaderError("bad-key", "All primary key fields are required");
+        // The original says "All primary key fields are required" for extra parts too; its
+        // prefix-scan wording says what is wrong.
+        throw new ReaderError(
+          "bad-key",
+          parts.length > entry.keyCount
+            ? TOO_MANY_KEY_PARTS
+            : "All primary key fields are required",
+        );
       }
       const values = bindable(entry, parts);
       let query: Query;
@@ -190,7 +200,7 @@ export class RowQueries {
    */
   #prefixQuery(entry: TableEntry, keys: number): Query {
     if (keys > entry.keyCount) {
-      throw new ReaderError("bad-key", "too many keys supplied for table's primary key");
+      throw new ReaderError("bad-key", TOO_MANY_KEY_PARTS);
     }
     const cached = entry.prefix[keys];
     if (cached && !cached.busy) return cached;

@@ -115,7 +115,8 @@ export class Reader implements Disposable {
    * @param key The primary-key values, one per key column.
    * @returns The row, or `undefined` when no row has this key.
    * @throws {ReaderError} `bad-name`, `table-not-found`, `family-not-carried` (a partial LDB),
-   *   `no-primary-key`, `bad-schema`, `bad-key` (`All primary key fields are required`),
+   *   `no-primary-key`, `bad-schema`, `bad-key` (`All primary key fields are required` for
+   *   fewer parts than key columns, `too many keys supplied for table's primary key` for more),
    *   `query-failed`, `closed`.
    *
    * @example Read a row by a composite key

@@ -220,7 +220,7 @@ export function checkLdbFamilySet(
 }
 
 /**
- * Exports a reflector's family set as the `ldb_families` metric (and, for a partial LDB, the
+ * Exports a reflector's family set as the `ldb_families_info` metric (and, for a partial LDB, the
  * skipped-statements counter from 0) and logs it.
  *
  * @param registry The reflector's registry.

@@ -2,9 +2,10 @@
  * The report `download.sh` leaves after bootstrapping a host (spec §10.1 step 5, §18): a JSON
  * file `{"startTime": <int>, "downloaded": "<str>", "compressed": "<str>"}`, by default at
  * `/var/spool/ctlstore/metrics.json`. The reflector reads it once at startup, records it as the
- * gauge `init_snapshot_download_time{downloaded,compressed}` and deletes it. Unlike the original
- * (spec §19.3 #32), a malformed file is deleted too, so it is not reported again on every start.
- * This module decodes and removes the file; the caller records the metric.
+ * gauge `init_snapshot_download_duration_seconds{downloaded,compressed}` (the original's
+ * `init_snapshot_download_time`) and deletes it. Unlike the original (spec §19.3 #32), a
+ * malformed file is deleted too, so it is not reported again on every start. This module decodes
+ * and removes the file; the caller records the metric.
  *
  * @module
  */

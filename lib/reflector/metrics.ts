@@ -1,9 +1,12 @@
 /**
  * The reflector's Prometheus metrics, every one labelled with the reflector `id` so one
  * registry can serve a multi-reflector or a supervisor's embedded reflector. Names are
- * `ctlstore_reflector_<name>` (spec §10.9); the original's `reflector-ledger-latency`,
- * `wal-file-size`, `ledger-health`, `snapshot_download_*` and `init_snapshot_download_time` (the
- * one metric without an `id`: it describes the host) keep their names.
+ * `ctlstore_reflector_<name>` in Prometheus form (units as suffixes, counters ending in
+ * `_total`); the original's `reflector-ledger-latency`, `wal-file-size`, `ledger-health`,
+ * `snapshot_download_*` and `init_snapshot_download_time` (the one metric without an `id`: it
+ * describes the host) are here as `ledger_latency_seconds`, `wal_file_size_bytes`,
+ * `ledger_health`, `snapshot_download_duration_seconds`, `snapshot_download_errors_total` and
+ * `init_snapshot_download_duration_seconds`.
  *
  * @module
  */
@@ -18,69 +21,69 @@ function create(registry: Registry) {
   const counter = (text: string, help: string) =>
     new Counter({ name: name(text), help, labelNames: ["id"] as const, registers });
   return {
-    appliedSeq: gauge("applied-seq", "Last ledger seq committed to the LDB"),
-    upstreamMaxSeq: gauge("upstream-max-seq", "Highest ledger seq seen upstream"),
-    lagStatements: gauge("lag-statements", "Ledger entries not yet applied"),
+    appliedSeq: gauge("applied_seq", "Last ledger seq committed to the LDB"),
+    upstreamMaxSeq: gauge("upstream_max_seq", "Highest ledger seq seen upstream"),
+    lagStatements: gauge("lag_statements", "Ledger entries not yet applied"),
     lagSeconds: gauge(
-      "lag-seconds",
+      "lag_seconds",
       "Age of the last applied entry while behind; 0 when caught up",
     ),
-    ledgerLatency: gauge("reflector-ledger-latency", "Seconds since the last applied ledger write"),
-    statementsApplied: counter("statements-applied-total", "Ledger entries applied"),
+    ledgerLatency: gauge("ledger_latency_seconds", "Seconds since the last applied ledger write"),
+    statementsApplied: counter("statements_applied_total", "Ledger entries applied"),
     statementsSkipped: counter(
-      "statements-skipped-total",
+      "statements_skipped_total",
       "Ledger entries of families a partial LDB does not carry (their seq is applied)",
     ),
     ldbFamilies: new Gauge({
-      name: name("ldb-families"),
+      name: name("ldb_families_info"),
       help: "1, labelled with the families the LDB carries (comma-separated; * for every family)",
       labelNames: ["id", "families"] as const,
       registers,
     }),
-    commits: counter("commits-total", "SQLite transactions committed"),
-    applyErrors: counter("apply-errors-total", "Failed attempts to apply a ledger entry"),
-    failingSeq: gauge("failing-seq", "Seq of the entry that fails to apply; 0 when none"),
-    changeHistoryEntries: gauge("change-history-entries", "Entries in the LDB's change history"),
+    commits: counter("commits_total", "SQLite transactions committed"),
+    applyErrors: counter("apply_errors_total", "Failed attempts to apply a ledger entry"),
+    failingSeq: gauge("failing_seq", "Seq of the entry that fails to apply; 0 when none"),
+    changeHistoryEntries: gauge("change_history_entries", "Entries in the LDB's change history"),
     changeHistoryRetainedAfter: gauge(
-      "change-history-retained-after",
+      "change_history_retained_after",
       "Every change with a seq above this is in the LDB's change history",
     ),
     errors: new Counter({
-      name: name("errors-total"),
+      name: name("errors_total"),
       help: "Errors by kind: upstream, poll_timeout, apply, wal_stat, wal_checkpoint",
       labelNames: ["id", "kind"] as const,
       registers,
     }),
-    gapsSkipped: counter("sequence-gaps-skipped-total", "Ledger seq gaps that never filled"),
-    walFileSize: gauge("wal-file-size", "Size of the LDB's -wal file in bytes"),
+    gapsSkipped: counter("sequence_gaps_skipped_total", "Ledger seq gaps that never filled"),
+    walFileSize: gauge("wal_file_size_bytes", "Size of the LDB's -wal file in bytes"),
     walCheckpoints: new Counter({
-      name: name("wal-checkpoints-total"),
+      name: name("wal_checkpoints_total"),
       help: "WAL checkpoints run, by whether SQLite reported busy",
       labelNames: ["id", "busy"] as const,
       registers,
     }),
-    changelogEntries: counter("changelog-entries-total", "Changelog lines written"),
+    changelogEntries: counter("changelog_entries_total", "Changelog lines written"),
     ledgerHealth: new Gauge({
-      name: name("ledger-health"),
+      name: name("ledger_health"),
       help: "1 for the current health status (healthy or unhealthy)",
       labelNames: ["id", "status"] as const,
       registers,
     }),
     snapshotDownloadTime: new Histogram({
-      name: name("snapshot-download-time"),
+      name: name("snapshot_download_duration_seconds"),
       help: "Seconds taken to download the bootstrap snapshot",
       labelNames: ["id"] as const,
       buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 300, 900],
       registers,
     }),
     snapshotDownloadErrors: new Counter({
-      name: name("snapshot-download-errors"),
+      name: name("snapshot_download_errors_total"),
       help: "Bootstrap download failures by type: temporary, permanent, generic",
       labelNames: ["id", "type"] as const,
       registers,
     }),
     initSnapshotDownloadTime: new Gauge({
-      name: name("init_snapshot_download_time"),
+      name: name("init_snapshot_download_duration_seconds"),
       help: "Seconds download.sh reported for the host's initial snapshot (metrics.json)",
       labelNames: ["downloaded", "compressed"] as const,
       registers,

@@ -5,12 +5,12 @@
  * out on every read route). It owns routing, request decoding and metrics; the reading itself
  * is the reader's, the change routes are `changes_routes.ts`, the seq headers `min_seq.ts`,
  * prefix-scan answers (streamed when large) `prefix_scan.ts`, and errors become responses in
- * `errors.ts`. A read that finds the LDB damaged or unreadable turns `/healthcheck` and `/ping`
- * to 503 until the sidecar restarts (a damaged LDB does not heal by itself).
+ * `errors.ts`. A read that finds the LDB damaged or unreadable turns `/healthcheck`, `/ping` and
+ * `/healthz` to 503 until the sidecar restarts (a damaged LDB does not heal by itself).
  *
  * @module
  */
-import { BodyReader, type Handler, HttpError, Router } from "../http/mod.ts";
+import { BodyReader, type Handler, healthResponse, HttpError, Router } from "../http/mod.ts";
 import { LdbFaultLatch } from "../ldb/mod.ts";
 import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
 import { metricsResponse } from "../metrics/mod.ts";
@@ -23,17 +23,12 @@ import {
   type SeqRoute,
   watchRoute,
 } from "./changes_routes.ts";
-import { SIDECAR_DEFAULTS } from "./config.ts";
+import { resolveSidecarSettings } from "./config.ts";
 import { sidecarErrorResponse } from "./errors.ts";
 import { DEFAULT_WATCH_HEARTBEAT_MS } from "./event_stream.ts";
 import type { SidecarMetrics } from "./metrics.ts";
 import { DEFAULT_MIN_SEQ_TIMEOUT_MS, readSeq, SEQ_HEADER } from "./min_seq.ts";
-import {
-  DEFAULT_WRITE_TIMEOUT_MS,
-  prefixScanResponse,
-  type ScanReader,
-  type ScanStreams,
-} from "./prefix_scan.ts";
+import { prefixScanResponse, type ScanReader, type ScanStreams } from "./prefix_scan.ts";
 import { parseKeyRequest } from "./request.ts";
 
 export { DEFAULT_CHANGES_MAX_WAIT_MS, DEFAULT_MIN_SEQ_TIMEOUT_MS, DEFAULT_WATCH_HEARTBEAT_MS };
@@ -91,14 +86,6 @@ type ReadRoute = (
   seq: number,
 ) => Response | Promise<Response>;
 
-function checkDuration(what: string, value: number, positive: boolean): number {
-  if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    const rule = positive ? "a positive" : "a non-negative";
-    throw new RangeError(`${what} must be ${rule} duration, got ${value} ms`);
-  }
-  return value;
-}
-
 /**
  * The `family` and `table` of `<prefix><family>/<table>`, or `undefined` when the path has
  * another shape (the router then answers it).
@@ -154,37 +141,19 @@ export function createSidecarHandler(
     faults.record(error);
     return sidecarErrorResponse(error, onServerError);
   };
-  const maxRows = options.maxRows ?? SIDECAR_DEFAULTS.maxRows;
-  if (!Number.isSafeInteger(maxRows) || maxRows < 0) {
-    throw new RangeError(`max rows must be a non-negative integer, got ${maxRows}`);
-  }
-  const minSeqTimeoutMs = checkDuration(
-    "min seq timeout",
-    options.minSeqTimeoutMs ?? DEFAULT_MIN_SEQ_TIMEOUT_MS,
-    false,
-  );
+  const settings = resolveSidecarSettings(options);
+  const maxRows = settings.maxRows;
   const changeOptions = {
-    maxWaitMs: checkDuration(
-      "changes max wait",
-      options.changesMaxWaitMs ?? DEFAULT_CHANGES_MAX_WAIT_MS,
-      false,
-    ),
-    heartbeatMs: checkDuration(
-      "watch heartbeat",
-      options.watchHeartbeatMs ?? DEFAULT_WATCH_HEARTBEAT_MS,
-      true,
-    ),
+    maxWaitMs: settings.changesMaxWaitMs,
+    heartbeatMs: settings.watchHeartbeatMs,
     ...(options.signal ? { signal: options.signal } : {}),
     onServerError,
   };
   const seqOptions = {
-    timeoutMs: minSeqTimeoutMs,
+    timeoutMs: settings.minSeqTimeoutMs,
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  const bodies = new BodyReader(
-    MAX_REQUEST_BODY_BYTES,
-    options.readTimeoutMs ?? SIDECAR_DEFAULTS.readTimeoutMs,
-  );
+  const bodies = new BodyReader(MAX_REQUEST_BODY_BYTES, settings.readTimeoutMs);
   const metrics = options.metrics;
 
   /**
@@ -219,11 +188,7 @@ export function createSidecarHandler(
 
   const scanOptions = {
     maxRows,
-    writeTimeoutMs: checkDuration(
-      "write timeout",
-      options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS,
-      true,
-    ),
+    writeTimeoutMs: settings.writeTimeoutMs,
     ...(options.openScanReader ? { openScanReader: options.openScanReader } : {}),
     ...(options.scanStreams ? { streams: options.scanStreams } : {}),
     onAbort: (error: Error) => {
@@ -255,6 +220,20 @@ export function createSidecarHandler(
     latency("healthcheck");
     return new Response(null);
   };
+  /** `/healthz`, as every ctlstore service answers it: serving an LDB that reads. */
+  const healthz = () => {
+    const damaged = faults.reason();
+    if (damaged) return healthResponse({ healthy: false, reason: damaged });
+    try {
+      return healthResponse({ healthy: true, reason: `LDB at seq ${reader.getLastSequence()}` });
+    } catch (error) {
+      faults.record(error);
+      return healthResponse({
+        healthy: false,
+        reason: `cannot read the LDB: ${errorMessage(error)}`,
+      });
+    }
+  };
 
   const router = new Router()
     .add("POST", ROW_ROUTE, getRowByKey)
@@ -272,7 +251,8 @@ export function createSidecarHandler(
     .add("GET", "/changes", seqRoute(changesRoute(reader, changeOptions)))
     .add("GET", "/watch", seqRoute(watchRoute(reader, changeOptions)))
     .add("GET", "/healthcheck", healthcheck)
-    .add("GET", "/ping", healthcheck);
+    .add("GET", "/ping", healthcheck)
+    .add("GET", "/healthz", healthz);
   if (metrics) router.add("GET", "/metrics", () => metricsResponse(metrics.registry));
 
   /** The two read routes are matched directly (the hot path); the router does the rest. */
@@ -303,12 +283,7 @@ export function createSidecarHandler(
         response = failed(error);
       }
     }
-    metrics?.request(
-      route,
-      response.status,
-      request.headers.get("user-agent"),
-      (performance.now() - started) / 1000,
-    );
+    metrics?.request(route, response.status, (performance.now() - started) / 1000);
     return response;
   };
 }

@@ -1,9 +1,10 @@
 /**
- * The sidecar's Prometheus metrics (spec §16): requests by route and status, requests by user
- * agent, request latency, rows returned, and the LDB's family set. Label values are bounded: routes are patterns, and
- * user agents beyond the first {@linkcode MAX_USER_AGENTS} distinct ones count as `other`.
- * Request counts are kept in plain maps and copied into the counters when scraped, which keeps
- * label hashing off the request path.
+ * The sidecar's Prometheus metrics (spec §16 under Prometheus names): requests by route and
+ * status, request latency, rows returned, and, read from the LDB at scrape time, its applied seq,
+ * ledger latency and family set. Label values are bounded: routes are patterns, tables are the
+ * schema's. The original's requests by user agent are not kept: a client chooses its user agent,
+ * so the label's values have no bound. Request counts are kept in plain maps and copied into the
+ * counters when scraped, which keeps label hashing off the request path.
  *
  * @module
  */
@@ -15,10 +16,11 @@ import {
   metricName,
   type Registry,
 } from "../metrics/mod.ts";
+import type { Reader } from "../reader/mod.ts";
 import { VERSION } from "../version.ts";
 
-/** Distinct `user-agent` label values kept before the rest count as `other`. */
-const MAX_USER_AGENTS = 100;
+/** What the LDB gauges read, at every scrape. */
+export type LdbGaugeSource = Pick<Reader, "getFamilies" | "getLastSequence" | "getLedgerLatency">;
 
 /** Counters and histograms of one sidecar. */
 export class SidecarMetrics {
@@ -26,9 +28,8 @@ export class SidecarMetrics {
   readonly registry: Registry;
   #latency: InstanceType<typeof Histogram<"route">>;
   #prefixRows: InstanceType<typeof Histogram<"family" | "table">>;
-  /** Counts by `<route> <status>` and by user agent, copied into the counters at scrape time. */
+  /** Counts by `<route> <status>` and by route, copied into the counters at scrape time. */
   #requestCounts = new Map<string, number>();
-  #agentCounts = new Map<string, number>();
   #rowCounts = new Map<string, number>();
 
   /**
@@ -39,7 +40,7 @@ export class SidecarMetrics {
    * @example
    * ```ts
    * const metrics = new SidecarMetrics("my-app");
-   * metrics.request("/ping", 200, "curl/8", 0.001);
+   * metrics.request("/ping", 200, 0.001);
    * ```
    */
   constructor(application: string, registry?: Registry) {
@@ -47,10 +48,9 @@ export class SidecarMetrics {
     this.registry.setDefaultLabels({ version: VERSION, application: application || "unknown" });
     const registers = [this.registry];
     const requestCounts = this.#requestCounts;
-    const agentCounts = this.#agentCounts;
     const rowCounts = this.#rowCounts;
     new Counter({
-      name: metricName("sidecar", "requests"),
+      name: metricName("sidecar", "requests_total"),
       help: "HTTP requests by route pattern and status",
       labelNames: ["route", "status"],
       registers,
@@ -62,32 +62,22 @@ export class SidecarMetrics {
         }
       },
     });
-    new Counter({
-      name: metricName("sidecar", "requests-by-user-agent"),
-      help: "HTTP requests by User-Agent (unknown when absent, other past the first 100)",
-      labelNames: ["user_agent"],
-      registers,
-      collect() {
-        this.reset();
-        for (const [agent, count] of agentCounts) this.inc({ user_agent: agent }, count);
-      },
-    });
     this.#latency = new Histogram({
-      name: metricName("sidecar", "request-duration-seconds"),
+      name: metricName("sidecar", "request_duration_seconds"),
       help: "HTTP request latency in seconds by route pattern",
       labelNames: ["route"],
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
       registers,
     });
     this.#prefixRows = new Histogram({
-      name: metricName("sidecar", "get-rows-by-key-prefix-num-rows"),
+      name: metricName("sidecar", "get_rows_by_key_prefix_rows"),
       help: "Rows returned by get-rows-by-key-prefix, by family and table",
       labelNames: ["family", "table"],
       buckets: [0, 1, 10, 100, 1000, 10000],
       registers,
     });
     new Counter({
-      name: metricName("sidecar", "rows-returned"),
+      name: metricName("sidecar", "rows_returned_total"),
       help: "Rows returned by route pattern",
       labelNames: ["route"],
       registers,
@@ -99,49 +89,69 @@ export class SidecarMetrics {
   }
 
   /**
-   * Exports the LDB's family set as `ctlstore_sidecar_ldb_families{families="…"} 1`, read at
-   * scrape time (`*` for a full LDB).
+   * Exports what the LDB says, read at every scrape: `ctlstore_sidecar_applied_seq`,
+   * `ctlstore_sidecar_ledger_latency_seconds` (`NaN` until a ledger write is applied) and
+   * `ctlstore_sidecar_ldb_families_info{families="…"} 1` (`*` for a full LDB). A scrape while no
+   * LDB is open, or while it closes, reports `NaN` and no family set.
    *
-   * @param read The carried families, `undefined` for every family (the reader's
-   *   `getFamilies`).
+   * @param source The open reader, or `undefined` while there is none.
    * @example
    * ```ts
+   * import { Reader } from "../reader/mod.ts";
+   *
+   * const reader = Reader.open("/var/spool/ctlstore/ldb.db");
    * const metrics = new SidecarMetrics("my-app");
-   * metrics.ldbFamilies(() => ["accounts", "ctlstore"]);
+   * metrics.watchLdb(() => reader);
    * ```
    */
-  ldbFamilies(read: () => readonly string[] | undefined): void {
+  watchLdb(source: () => LdbGaugeSource | undefined): void {
+    const registers = [this.registry];
+    /** A reading, or `undefined` when there is nothing to read (no LDB, closing, no write yet). */
+    const read = <T>(get: (reader: LdbGaugeSource) => T): T | undefined => {
+      const reader = source();
+      if (reader === undefined) return undefined;
+      try {
+        return get(reader);
+      } catch {
+        return undefined;
+      }
+    };
     new Gauge({
-      name: metricName("sidecar", "ldb-families"),
+      name: metricName("sidecar", "applied_seq"),
+      help: "Last ledger seq applied to the LDB",
+      registers,
+      collect() {
+        this.set(read((reader) => reader.getLastSequence()) ?? NaN);
+      },
+    });
+    new Gauge({
+      name: metricName("sidecar", "ledger_latency_seconds"),
+      help: "Seconds since the last ledger write applied to the LDB (NaN before the first)",
+      registers,
+      collect() {
+        this.set((read((reader) => reader.getLedgerLatency()) ?? NaN) / 1000);
+      },
+    });
+    new Gauge({
+      name: metricName("sidecar", "ldb_families_info"),
       help: "1, labelled with the families the LDB carries (comma-separated; * for every family)",
       labelNames: ["families"],
-      registers: [this.registry],
+      registers,
       collect() {
         this.reset();
-        let families: readonly string[] | undefined;
-        try {
-          families = read();
-        } catch {
-          return; // the reader is closing; nothing to report
+        const families = read((reader) => reader.getFamilies() ?? "*");
+        if (families !== undefined) {
+          this.set({ families: typeof families === "string" ? families : families.join(",") }, 1);
         }
-        this.set({ families: families === undefined ? "*" : families.join(",") }, 1);
       },
     });
   }
 
   /** Counts one finished request. */
-  request(route: string, status: number, userAgent: string | null, seconds: number): void {
+  request(route: string, status: number, seconds: number): void {
     const key = route + " " + status;
     this.#requestCounts.set(key, (this.#requestCounts.get(key) ?? 0) + 1);
     this.#latency.observe({ route }, seconds);
-    let agent = userAgent || "unknown";
-    const count = this.#agentCounts.get(agent);
-    if (count !== undefined) {
-      this.#agentCounts.set(agent, count + 1);
-      return;
-    }
-    if (this.#agentCounts.size >= MAX_USER_AGENTS) agent = "other";
-    this.#agentCounts.set(agent, (this.#agentCounts.get(agent) ?? 0) + 1);
   }
 
   /** Counts rows returned by a route (and, for prefix reads, per table). */

@@ -1,7 +1,8 @@
 /**
  * Starting and stopping the sidecar service (spec §2.8, §13): opens a reader on the LDB, checks
  * the LDB's integrity (a damaged LDB is never served), serves the handler on the bind address,
- * and drains on stop. Request handling is `handler.ts`.
+ * and drains on stop. An LDB that does not exist yet is waited for (`ldb_wait.ts`) instead of
+ * failing the start. Request handling is `handler.ts`.
  *
  * @module
  */
@@ -14,10 +15,12 @@ import {
   type IntegrityCheckMode,
   LdbCorruptError,
   parseIntegrityCheckMode,
+  pathExists,
 } from "../ldb/mod.ts";
 import { defaultLdbPath, Reader } from "../reader/mod.ts";
-import { SIDECAR_DEFAULTS } from "./config.ts";
+import { resolveSidecarSettings, SIDECAR_DEFAULTS } from "./config.ts";
 import { createSidecarHandler } from "./handler.ts";
+import { waitForFile, waitingHandler } from "./ldb_wait.ts";
 import { SidecarMetrics } from "./metrics.ts";
 import { openScanReader, ScanStreams } from "./prefix_scan.ts";
 
@@ -65,6 +68,11 @@ export interface SidecarConfig {
    */
   integrityCheck?: string;
   /**
+   * While the LDB file does not exist, look for it this often, in milliseconds (default 1000);
+   * meanwhile every route answers 503 `waiting for LDB <path>`.
+   */
+  ldbPollIntervalMs?: number;
+  /**
    * A streamed prefix-scan answer (one larger than 64 KiB) whose client reads nothing for this
    * long is aborted, in milliseconds (default 5000, the original's write timeout): it holds a
    * reader and an LDB snapshot.
@@ -93,11 +101,15 @@ export interface RunningSidecar extends RunningService, AsyncDisposable {
 }
 
 /**
- * Starts a sidecar.
+ * Starts a sidecar. When the LDB file does not exist yet (the reflector still bootstrapping
+ * it), the sidecar serves at once but answers every route 503 `waiting for LDB <path>`
+ * (`/metrics` excepted), looks for the file every `ldbPollIntervalMs`, and serves it once it
+ * appears and passes the integrity check; if it fails the check then, the sidecar stops and
+ * {@linkcode RunningSidecar.finished} rejects.
  *
- * @throws {LdbNotFoundError} When the LDB file does not exist (`no LDB found at <path>`).
  * @throws {Error} When the LDB fails the integrity check (`LDB at <path> is damaged: …`; its
- *   cause is an {@linkcode LdbCorruptError}), or the integrity check mode is unknown.
+ *   cause is an {@linkcode LdbCorruptError}) or cannot be read, or the integrity check mode or
+ *   a setting is invalid.
  * @throws {Error} When the address cannot be bound.
  * @example
  * ```ts
@@ -108,38 +120,52 @@ export interface RunningSidecar extends RunningService, AsyncDisposable {
 export async function startSidecar(config: SidecarConfig = {}): Promise<RunningSidecar> {
   const log = config.logger ?? silentLogger;
   const path = config.ldbPath || defaultLdbPath();
-  const maxRows = config.maxRows ?? SIDECAR_DEFAULTS.maxRows;
   const integrityCheck = parseIntegrityCheckMode(config.integrityCheck);
-  const reader = Reader.open(path);
+  // Checked before the sidecar serves or waits, so a mistake never waits for an LDB.
+  const { maxRows } = resolveSidecarSettings(config);
   const scanStreams = new ScanStreams();
   const metrics = new SidecarMetrics(config.application ?? "", config.registry);
-  metrics.ldbFamilies(() => reader.getFamilies());
-  /** Aborted when the stop begins: ends held requests and open streams. */
+  let reader: Reader | undefined;
+  metrics.watchLdb(() => reader);
+  /** Aborted when the stop begins: ends held requests, open streams and the wait for the LDB. */
   const closing = new AbortController();
+  let handle = waitingHandler(path, metrics.registry);
+  /** Opens the LDB and serves it; a damaged LDB is never served. */
+  const serveLdb = () => {
+    const opened = Reader.open(path);
+    try {
+      const handler = createSidecarHandler(opened, {
+        maxRows,
+        readTimeoutMs: config.readTimeoutMs,
+        minSeqTimeoutMs: config.minSeqTimeoutMs,
+        changesMaxWaitMs: config.changesMaxWaitMs,
+        watchHeartbeatMs: config.watchHeartbeatMs,
+        signal: closing.signal,
+        openScanReader: () => openScanReader(path),
+        writeTimeoutMs: config.writeTimeoutMs,
+        scanStreams,
+        metrics,
+        logger: log,
+      });
+      checkBeforeServing(path, integrityCheck, log);
+      reader = opened;
+      handle = handler;
+    } catch (error) {
+      opened.close();
+      throw error;
+    }
+  };
+  const present = await pathExists(path);
+  if (present) serveLdb();
   let server;
   try {
-    const handler = createSidecarHandler(reader, {
-      maxRows,
-      readTimeoutMs: config.readTimeoutMs,
-      minSeqTimeoutMs: config.minSeqTimeoutMs,
-      changesMaxWaitMs: config.changesMaxWaitMs,
-      watchHeartbeatMs: config.watchHeartbeatMs,
-      signal: closing.signal,
-      openScanReader: () => openScanReader(path),
-      writeTimeoutMs: config.writeTimeoutMs,
-      scanStreams,
-      metrics,
-      logger: log,
-    });
-    // After the configuration is known to be valid, before anything is served.
-    checkBeforeServing(path, integrityCheck, log);
     server = await startServer(
       config.bindAddr || SIDECAR_DEFAULTS.bindAddr,
-      handler,
+      (request) => handle(request),
       { idleTimeoutMs: config.idleTimeoutMs, maxConnections: config.maxConnections },
     );
   } catch (error) {
-    reader.close();
+    reader?.close();
     throw error;
   }
   log.info("sidecar listening", {
@@ -151,10 +177,15 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
   registerConnectionMetrics(metrics.registry, "sidecar", () => running.connections);
   const shutdownTimeoutMs = config.shutdownTimeoutMs ?? SIDECAR_DEFAULTS.shutdownTimeoutMs;
   const done = Promise.withResolvers<void>();
+  // Rejects only after a failure that is logged too, so a caller need not await it.
+  done.promise.catch(() => {});
+  let failure: { error: unknown } | undefined;
+  let waiting: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () =>
     stopping ??= (async () => {
       closing.abort();
+      await waiting;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const gaveUp = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(true), shutdownTimeoutMs);
@@ -167,10 +198,26 @@ export async function startSidecar(config: SidecarConfig = {}): Promise<RunningS
         });
       }
       scanStreams.abortAll(new Error("the sidecar stopped"));
-      reader.close();
+      reader?.close();
       log.info("sidecar stopped");
-      done.resolve();
+      if (failure) done.reject(failure.error);
+      else done.resolve();
     })();
+  if (!present) {
+    const intervalMs = config.ldbPollIntervalMs ?? SIDECAR_DEFAULTS.ldbPollIntervalMs;
+    log.info("waiting for the LDB; answering 503 until it exists", { ldb: path });
+    waiting = (async () => {
+      if (!await waitForFile(path, intervalMs, closing.signal)) return;
+      try {
+        serveLdb();
+        log.info("LDB found; serving it", { ldb: path });
+      } catch (error) {
+        log.error("cannot serve the LDB", { ldb: path, error: errorMessage(error) });
+        failure = { error };
+        void stop();
+      }
+    })();
+  }
   config.signal?.addEventListener("abort", () => void stop(), { once: true });
   if (config.signal?.aborted) void stop();
   void running.finished.then(stop, (error: unknown) => {

@@ -1,6 +1,6 @@
 /**
- * The supervisor's Prometheus metrics (spec §16 supervisor row, plus snapshot timing, the last
- * success time, the published sequence and lag skips).
+ * The supervisor's Prometheus metrics (spec §16 supervisor row under Prometheus names, plus
+ * snapshot timing, the last success time, the published sequence and lag skips).
  *
  * @module
  */
@@ -24,7 +24,7 @@ export interface SupervisorMetrics {
 const SECONDS_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
 /**
- * Creates the supervisor's metrics on `registry`; `snapshot-errors` starts at 0.
+ * Creates the supervisor's metrics on `registry`; `snapshot_errors_total` starts at 0.
  *
  * @example
  * ```ts
@@ -37,54 +37,54 @@ export function createSupervisorMetrics(registry: Registry): SupervisorMetrics {
   const registers = [registry];
   return {
     snapshotErrors: new Counter({
-      name: name("snapshot-errors"),
+      name: name("snapshot_errors_total"),
       help: "Snapshot rounds that failed",
       registers,
     }),
     snapshotsSkippedForLag: new Counter({
-      name: name("snapshots-skipped-for-lag"),
+      name: name("snapshots_skipped_for_lag_total"),
       help: "Snapshot rounds not published because the embedded reflector lagged upstream",
       registers,
     }),
     ldbSizeBytes: new Gauge({
-      name: name("ldb-size-bytes"),
-      help: "Size of the last snapshot (uncompressed)",
+      name: name("ldb_size_bytes"),
+      help: "Size in bytes of the last snapshot (uncompressed)",
       registers,
     }),
     ldbSizeBytesCompressed: new Gauge({
-      name: name("ldb-size-bytes-compressed"),
-      help: "Size of the last gzip-compressed snapshot upload",
+      name: name("ldb_compressed_size_bytes"),
+      help: "Size in bytes of the last gzip-compressed snapshot upload",
       registers,
     }),
     compressionRatio: new Gauge({
-      name: name("s3-compression-ratio"),
+      name: name("s3_compression_ratio"),
       help: "1 - compressed/original size of the last compressed upload",
       registers,
     }),
     snapshotSeq: new Gauge({
-      name: name("snapshot-seq"),
+      name: name("snapshot_seq"),
       help: "Ledger sequence contained in the last published snapshot",
       registers,
     }),
     lastSuccessTimestamp: new Gauge({
-      name: name("last-snapshot-success-timestamp-seconds"),
+      name: name("last_snapshot_success_timestamp_seconds"),
       help: "Unix time of the last published snapshot",
       registers,
     }),
     snapshotChecksum: new Gauge({
-      name: name("snapshot-checksum-info"),
+      name: name("snapshot_checksum_info"),
       help: "1, labelled with the checksum (base64 SHA-1) of the last published snapshot",
       labelNames: ["checksum"],
       registers,
     }),
     snapshotTime: new Histogram({
-      name: name("snapshot-time"),
+      name: name("snapshot_duration_seconds"),
       help: "Seconds to copy the LDB into a snapshot and checksum it",
       buckets: SECONDS_BUCKETS,
       registers,
     }),
     uploadTime: new Histogram({
-      name: name("ldb-upload-time"),
+      name: name("ldb_upload_duration_seconds"),
       help: "Seconds to publish a snapshot to one destination",
       labelNames: ["compressed"],
       buckets: SECONDS_BUCKETS,

@@ -108,9 +108,50 @@ Deno.test("admin routes without the token are refused with 401", async () => {
   }, "t0ken");
 });
 
-Deno.test("an unreachable executive throws ExecutiveUnreachableError", async () => {
-  const client = new ExecutiveClient(`127.0.0.1:${freePort()}`);
+Deno.test("an unreachable executive throws ExecutiveUnreachableError with its URL", async () => {
+  const port = freePort();
+  const client = new ExecutiveClient(`127.0.0.1:${port}`);
   const error = await client.status().catch((e) => e);
   assert.ok(error instanceof ExecutiveUnreachableError);
-  assert.match(error.message, /^could not make request: /);
+  assert.equal(error.message, "could not make request: connection refused");
+  assert.equal(error.reason, "connection refused");
+  assert.equal(error.url, `http://127.0.0.1:${port}`);
+});
+
+Deno.test("why the executive cannot be reached is worded: DNS, timeout, TLS", async () => {
+  const reason = async (client: ExecutiveClient) => {
+    const error = await client.status().catch((e) => e);
+    assert.ok(error instanceof ExecutiveUnreachableError, String(error));
+    return error.reason;
+  };
+  assert.equal(
+    await reason(new ExecutiveClient("ctlstore-executive.invalid:3000")),
+    "host not found (DNS lookup failed)",
+  );
+  // A server that accepts the connection and never answers.
+  const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const connection of silent) held.push(connection);
+  })();
+  try {
+    const { port } = silent.addr as Deno.NetAddr;
+    assert.equal(
+      await reason(new ExecutiveClient(`127.0.0.1:${port}`, { timeoutMs: 200 })),
+      "timed out after 200ms",
+    );
+  } finally {
+    silent.close();
+    await accepting.catch(() => {});
+    held.forEach((connection) => connection.close());
+  }
+  // HTTPS to a server that speaks plain HTTP.
+  await using plain = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response("ok"),
+  );
+  assert.match(
+    await reason(new ExecutiveClient(`https://127.0.0.1:${plain.addr.port}`)),
+    /^TLS handshake failed: /,
+  );
 });

@@ -54,10 +54,19 @@ Deno.test("add-fields of an existing column fails with 'One or more columns alre
   });
 });
 
-Deno.test("add-fields needs a family and a table", async () => {
+Deno.test("add-fields needs a family, a table and a field before any request", async () => {
+  const help = "(see ctlstore add-fields --help)\n";
   const cases: [string[], string][] = [
-    [["-t", "bar", "--field", "a:string"], 'error: missing required flag: "family"\n'],
-    [["-f", "foo", "--field", "a:string"], 'error: missing required flag: "table"\n'],
+    [
+      ["-t", "bar", "--field", "a:string"],
+      `ctlstore add-fields: missing required flag -family ${help}`,
+    ],
+    [
+      ["-f", "foo", "--field", "a:string"],
+      `ctlstore add-fields: missing required flag -table ${help}`,
+    ],
+    [["-f", "foo", "-t", "bar"], `ctlstore add-fields: missing required flag -field ${help}`],
+    [[], `ctlstore add-fields: missing required flags -family, -table, -field ${help}`],
   ];
   for (const [args, stderr] of cases) {
     const result = await ctl(["add-fields", "-e", "127.0.0.1:1", ...args]);

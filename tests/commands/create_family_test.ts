@@ -60,8 +60,22 @@ Deno.test("create-family sends the admin token from the flag or the environment"
   assert.equal(env.code, 0, env.stderr);
 });
 
-Deno.test("create-family reports an unreachable executive in one line", async () => {
-  const result = await ctl(["create-family", "-e", `127.0.0.1:${freePort()}`, "accounts"]);
-  assert.equal(result.code, 1);
-  assert.match(result.stderr, /^error: could not make request: [^\n]+\n$/);
+Deno.test("an admin command that cannot reach the executive names its URL and the cause", async () => {
+  const port = freePort();
+  const cases: [string, string][] = [
+    [`127.0.0.1:${port}`, `http://127.0.0.1:${port}: connection refused`],
+    [
+      "http://ctlstore-executive.invalid:3000",
+      "http://ctlstore-executive.invalid:3000: " +
+      "host not found (DNS lookup failed)",
+    ],
+  ];
+  for (const [executive, reason] of cases) {
+    const result = await ctl(["create-family", "-e", executive, "accounts"]);
+    assert.deepEqual(result, {
+      code: 1,
+      stdout: "",
+      stderr: `error: cannot reach the executive at ${reason}\n`,
+    }, executive);
+  }
 });

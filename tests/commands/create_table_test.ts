@@ -29,14 +29,37 @@ Deno.test("create-table creates the table with its fields and key, then reports 
   assert.deepEqual(await ctl(args), { code: 0, stdout: "Table already exists\n", stderr: "" });
 });
 
-Deno.test("create-table rejects bad command lines with one clear line", async () => {
+Deno.test("create-table rejects bad command lines with one clear line, before any request", async () => {
+  const help = "(see ctlstore create-table --help)\n";
   const cases: [string, string[], string][] = [
-    ["no table name", ["-f", "foo", "--field", "a:string"], "error: Table required\n"],
-    ["no family", ["--field", "a:string", "t1x"], 'error: missing required flag: "family"\n'],
-    ["malformed field", ["-f", "foo", "--field", "a", "t1x"], "error: invalid field: a\n"],
+    [
+      "no table name",
+      ["-f", "foo", "--field", "a:string", "--key-field", "a"],
+      "error: Table required\n",
+    ],
+    [
+      "no family",
+      ["--field", "a:string", "--key-field", "a", "t1x"],
+      `ctlstore create-table: missing required flag -family ${help}`,
+    ],
+    [
+      "no fields",
+      ["-f", "foo", "--key-field", "a", "t1x"],
+      `ctlstore create-table: missing required flag -field ${help}`,
+    ],
+    [
+      "no key field",
+      ["-f", "foo", "--field", "a:string", "t1x"],
+      `ctlstore create-table: missing required flag -key-field ${help}`,
+    ],
+    [
+      "malformed field",
+      ["-f", "foo", "--field", "a", "--key-field", "a", "t1x"],
+      "error: invalid field: a\n",
+    ],
     [
       "field with two colons",
-      ["-f", "foo", "--field", "a:b:c", "t1x"],
+      ["-f", "foo", "--field", "a:b:c", "--key-field", "a", "t1x"],
       "error: invalid field: a:b:c\n",
     ],
   ];

@@ -41,6 +41,7 @@ function flagDefault(command: Command, flag: string, args: string[] = []): unkno
 Deno.test("service flags default to the values of their configuration's defaults", () => {
   const update = tableLimitsCommand.subcommands!.find((command) => command.name === "update")!;
   const heartbeatArgs = ["-writer-secret", "s"];
+  const updateArgs = ["-f", "fam", "-t", "tbl"];
   const supervisorArgs = [
     "-snapshot-url",
     "file:///s.db",
@@ -75,8 +76,8 @@ Deno.test("service flags default to the values of their configuration's defaults
     [upCommand, "sidecar-bind", UP_DEFAULTS.sidecarBind],
     [upCommand, "heartbeat-interval", UP_DEFAULTS.heartbeatIntervalMs],
     [upCommand, "poll-interval", UP_DEFAULTS.pollIntervalMs],
-    [update, "max-size", EXECUTIVE_DEFAULTS.maxTableSize],
-    [update, "warn-size", EXECUTIVE_DEFAULTS.warnTableSize],
+    [update, "max-size", EXECUTIVE_DEFAULTS.maxTableSize, updateArgs],
+    [update, "warn-size", EXECUTIVE_DEFAULTS.warnTableSize, updateArgs],
   ];
   for (const [command, flag, expected, args] of cases) {
     assert.equal(flagDefault(command, flag, args), expected, `${command.name} -${flag}`);

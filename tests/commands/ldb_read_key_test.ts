@@ -46,7 +46,11 @@ Deno.test("ldb-read-key fails with one line for absent rows, bad keys and unread
     [["-ldb-path", path, "-table", "nosuch", "-key-json", "[3]"], "error: Table not found\n"],
     [
       ["-ldb-path", path, "-table", "mytable", "-key-json", "[1, 2]"],
-      "error: All primary key fields are required\n",
+      "error: too many key parts: myfamily.mytable has a primary key of 1 column (id), got 2\n",
+    ],
+    [
+      ["-ldb-path", path, "-table", "mytable", "-key-json", "[]"],
+      "error: too few key parts: myfamily.mytable has a primary key of 1 column (id), got 0\n",
     ],
     [
       ["-ldb-path", path, "-table", "mytable", "-key-json", "{"],

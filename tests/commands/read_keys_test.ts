@@ -69,7 +69,11 @@ Deno.test("read-keys fails with one line for absent rows, bad tables, keys and L
     [["-l", db.path, "-f", "myfamily", "-t", "nosuch", "5"], "error: Table not found\n"],
     [
       ["-l", db.path, "-f", "myfamily", "-t", "mytable", "1", "2"],
-      "error: All primary key fields are required\n",
+      "error: too many key parts: myfamily.mytable has a primary key of 1 column (id), got 2\n",
+    ],
+    [
+      ["-l", db.path, "-f", "myfamily", "-t", "pairs", "0x00ff"],
+      "error: too few key parts: myfamily.pairs has a primary key of 2 columns (k, n), got 1\n",
     ],
     [
       ["-l", db.path, "-f", "myfamily", "-t", "pairs", "0x0", "1"],
@@ -79,7 +83,10 @@ Deno.test("read-keys fails with one line for absent rows, bad tables, keys and L
       ["-l", db.path, "-f", "x", "-t", "mytable", "1"],
       "error: Family names must be at least 3 characters\n",
     ],
-    [["-l", db.path, "-t", "mytable", "1"], 'error: missing required flag: "family"\n'],
+    [
+      ["-l", db.path, "-t", "mytable", "1"],
+      "ctlstore read-keys: missing required flag -family (see ctlstore read-keys --help)\n",
+    ],
     [
       ["-l", `${db.path}.missing`, "-f", "myfamily", "-t", "mytable", "1"],
       `error: no LDB found at ${db.path}.missing\n`,

@@ -76,23 +76,26 @@ Deno.test("supervisor startup errors exit 1 with one line", async (t) => {
     {
       name: "missing snapshot URL",
       args: reflector,
-      message: "invalid value passed to snapshot-url: zero value\n",
+      message: "ctlstore supervisor: missing required flag -snapshot-url " +
+        "(see ctlstore supervisor --help)\n",
     },
     {
       name: "missing reflector DSN",
       args: ["-snapshot-url", "file:///tmp/x.db", ...reflector.slice(0, 4)],
-      message: "invalid value passed to reflector.upstream-dsn: zero value\n",
+      message: "ctlstore supervisor: missing required flag -reflector.upstream-dsn " +
+        "(see ctlstore supervisor --help)\n",
     },
     {
       name: "negative lag",
       args: ["-snapshot-url", "file:///tmp/x.db", "-max-snapshot-lag", "-1", ...reflector],
-      message: "error: invalid value passed to max-snapshot-lag: '-1' (must not be negative)\n",
+      message: "ctlstore supervisor: invalid value passed to -max-snapshot-lag: '-1' " +
+        "(must not be negative) (see ctlstore supervisor --help)\n",
     },
     {
       name: "bad setting of the embedded reflector, named with its prefix",
       args: ["-snapshot-url", "file:///tmp/x.db", "-reflector.poll-timeout", "-1s", ...reflector],
-      message:
-        "error: invalid value passed to reflector.poll-timeout: '-1s' (must not be negative)\n",
+      message: "ctlstore supervisor: invalid value passed to -reflector.poll-timeout: '-1s' " +
+        "(must not be negative) (see ctlstore supervisor --help)\n",
     },
   ];
   for (const { name, args, message } of cases) {

@@ -104,12 +104,13 @@ Deno.test("wait-seq refuses a missing or negative -seq, a negative -timeout and 
     {
       name: "missing -seq",
       args: ["-ldb-path", path],
-      stderr: /^invalid value passed to seq: zero value\n\nUsage: ctlstore wait-seq/,
+      stderr: /^ctlstore wait-seq: missing required flag -seq \(see ctlstore wait-seq --help\)\n$/,
     },
     {
       name: "non-integer -seq",
       args: ["-ldb-path", path, "-seq", "abc"],
-      stderr: /^invalid integer value "abc" for flag -seq\n\nUsage: ctlstore wait-seq/,
+      stderr:
+        /^ctlstore wait-seq: invalid integer value "abc" for flag -seq \(see ctlstore wait-seq --help\)\n$/,
     },
     {
       name: "negative -seq",
@@ -119,7 +120,8 @@ Deno.test("wait-seq refuses a missing or negative -seq, a negative -timeout and 
     {
       name: "negative -timeout",
       args: ["-ldb-path", path, "-seq", "1", "-timeout", "-1s"],
-      stderr: /^error: invalid value passed to timeout: must not be negative\n$/,
+      stderr:
+        /^ctlstore wait-seq: invalid value passed to -timeout: '-1s' \(must not be negative\) \(see ctlstore wait-seq --help\)\n$/,
     },
     {
       name: "no LDB",

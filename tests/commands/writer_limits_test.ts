@@ -62,9 +62,18 @@ Deno.test("writer-limits update of an unknown writer prints the server's answer"
 
 Deno.test("writer-limits update and delete check their flags", async () => {
   const e = ["-e", "127.0.0.1:1"];
+  const update = "ctlstore writer-limits update";
+  const help = `(see ${update} --help)\n`;
   const cases: [string[], string][] = [
-    [["update", ...e, "--rows-per-minute", "5"], 'error: missing required flag: "writer"\n'],
-    [["update", ...e, "--writer", "w1x"], 'error: missing required flag: "rows-per-minute"\n'],
+    [
+      ["update", ...e, "--rows-per-minute", "5"],
+      `${update}: missing required flag -writer ${help}`,
+    ],
+    [["update", ...e], `${update}: missing required flags -writer, -rows-per-minute ${help}`],
+    [
+      ["update", ...e, "--writer", "w1x"],
+      `${update}: missing required flag -rows-per-minute ${help}`,
+    ],
     [
       ["update", ...e, "--writer", "w1x", "--rows-per-minute", "x"],
       "error: invalid rows per minute: x\n",
@@ -73,7 +82,11 @@ Deno.test("writer-limits update and delete check their flags", async () => {
       ["update", ...e, "--writer", "w1x", "--rows-per-minute", "-3"],
       "error: Rows per minute cannot be negative\n",
     ],
-    [["delete", ...e], 'error: missing required flag: "writer"\n'],
+    [
+      ["delete", ...e],
+      "ctlstore writer-limits delete: missing required flag -writer " +
+      "(see ctlstore writer-limits delete --help)\n",
+    ],
   ];
   for (const [args, stderr] of cases) {
     const result = await ctl(["writer-limits", ...args]);

@@ -18,7 +18,8 @@ Deno.test("ctlstore console with a poll interval that is not positive exits 1 na
   assert.equal((await cli.status).code, 1);
   assert.equal(
     cli.stderr(),
-    "error: invalid value passed to poll-interval: '0s' (must be positive)\n",
+    "ctlstore console: invalid value passed to -poll-interval: '0s' (must be positive) " +
+      "(see ctlstore console --help)\n",
   );
 });
 

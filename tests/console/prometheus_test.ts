@@ -48,7 +48,7 @@ Deno.test("the reflector's and supervisor's own /metrics text reads back to the 
   const samples = parsePrometheusText(await registry.metrics());
   const one = (name: string) => samplesOf(samples, name)[0]?.value;
   assert.equal(one("ctlstore_reflector_applied_seq"), 9_007_199_254);
-  assert.equal(one("ctlstore_reflector_reflector_ledger_latency"), 1.25);
+  assert.equal(one("ctlstore_reflector_ledger_latency_seconds"), 1.25);
   assert.equal(one("ctlstore_supervisor_ldb_size_bytes"), 4096);
   assert.equal(one("ctlstore_supervisor_last_snapshot_success_timestamp_seconds"), 1_700_000_000);
   assert.deepEqual(samplesOf(samples, "ctlstore_supervisor_snapshot_checksum_info")[0]?.labels, {

@@ -19,8 +19,8 @@ eachCtldb("GET /metrics reports the ledger row count, refreshed periodically", {
   let text = "";
   for (let i = 0; i < 100; i++) {
     text = (await fx.call("GET", "/metrics")).text;
-    if (/ctlstore_executive_ledger_row_count\{[^}]*\} 1\n/.test(text)) break;
+    if (/ctlstore_executive_ledger_rows\{[^}]*\} 1\n/.test(text)) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  assert.match(text, /ctlstore_executive_ledger_row_count\{[^}]*\} 1\n/);
+  assert.match(text, /ctlstore_executive_ledger_rows\{[^}]*\} 1\n/);
 });

@@ -255,7 +255,7 @@ eachServerCtldb(
     const metrics = (await fx.call("GET", "/metrics")).text;
     assert.match(
       metrics,
-      /ctlstore_executive_table_size_warning\{[^}]*table="myfamily___mytable"[^}]*\} 1/,
+      /ctlstore_executive_table_size_warnings_total\{[^}]*table="myfamily___mytable"[^}]*\} 1/,
     );
   },
 );

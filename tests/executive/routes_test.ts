@@ -89,21 +89,31 @@ eachCtldb("unknown paths get 404 and wrong methods 405, as the original", {}, as
 });
 
 eachCtldb(
-  "metrics count requests by route pattern, mutations and ledger rows",
+  "metrics count requests and error answers by route pattern, mutations and ledger rows",
   {},
   async (fx) => {
     await setupMyTable(fx);
     await mutate(fx, { mutations: [row(1, "a"), row(2, "b")] });
     await mutate(fx, { mutations: [row(3, "c")] }, { "ctlstore-writer": "nobody" });
+    await fx.call("GET", "/nope/42");
     const text = (await fx.call("GET", "/metrics")).text;
     assert.match(
       text,
-      /ctlstore_executive_api_latency_count\{[^}]*uri="\/families\/:family\/mutations",method="POST",code="200"\} 1/,
+      /ctlstore_executive_request_duration_seconds_count\{[^}]*route="\/families\/:family\/mutations",method="POST",status="200"\} 1/,
     );
-    assert.match(text, /ctlstore_executive_api_latency_count\{[^}]*code="401"\} 1/);
-    assert.match(text, /ctlstore_executive_mutations\{writer="mywriter"[^}]*\} 2/);
-    assert.match(text, /ctlstore_executive_ledger_rows_written\{[^}]*\} 5/);
-    assert.doesNotMatch(text, /uri="\/families\/myfamily/);
+    assert.match(text, /ctlstore_executive_request_duration_seconds_count\{[^}]*status="401"\} 1/);
+    assert.match(
+      text,
+      /ctlstore_executive_request_errors_total\{[^}]*route="\/families\/:family\/mutations",method="POST",status="401"[^}]*\} 1/,
+    );
+    assert.match(
+      text,
+      /ctlstore_executive_request_errors_total\{[^}]*route="unmatched",method="GET",status="404"[^}]*\} 1/,
+    );
+    assert.doesNotMatch(text, /ctlstore_executive_request_errors_total\{[^}]*status="200"/);
+    assert.match(text, /ctlstore_executive_mutations_total\{writer="mywriter"[^}]*\} 2/);
+    assert.match(text, /ctlstore_executive_ledger_rows_written_total\{[^}]*\} 5/);
+    assert.doesNotMatch(text, /route="\/families\/myfamily|\/nope/);
   },
 );
 
@@ -147,6 +157,12 @@ eachServerCtldb(
     await holder;
     assert.equal(reply.status, 503);
     assert.match(reply.text, /timed out/);
+    const metrics = (await fx.call("GET", "/metrics")).text;
+    assert.match(
+      metrics,
+      /ctlstore_executive_request_errors_total\{[^}]*route="\/families\/:family\/mutations",method="POST",status="503"[^}]*\} 1/,
+    );
+    assert.match(metrics, /ctlstore_executive_errors_total\{[^}]*kind="handler-timeout"[^}]*\} 1/);
     // Taking the ledger lock waits for the timed-out transaction to finish.
     await fx.db.transaction((tx) =>
       tx.exec("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'")

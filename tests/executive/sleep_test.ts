@@ -25,7 +25,10 @@ Deno.test("GET /sleep answers cancelled once the handler deadline passes", async
     const reply = await fx.call("GET", "/sleep");
     assert.deepEqual([reply.status, reply.text], [200, "cancelled"]);
     const metrics = (await fx.call("GET", "/metrics")).text;
-    assert.match(metrics, /api_latency_count\{[^}]*uri="\/sleep",method="GET",code="200"\} 1/);
+    assert.match(
+      metrics,
+      /request_duration_seconds_count\{[^}]*route="\/sleep",method="GET",status="200"\} 1/,
+    );
   });
 });
 

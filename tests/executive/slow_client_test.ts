@@ -67,11 +67,11 @@ Deno.test("a client that hangs up mid-body is logged as a client disconnect, not
   await new Promise((resolve) => setTimeout(resolve, 100));
   conn.close();
   let metrics = "";
-  for (let i = 0; i < 50 && !/error="client-disconnect"/.test(metrics); i++) {
+  for (let i = 0; i < 50 && !/kind="client-disconnect"/.test(metrics); i++) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     metrics = await fetch(`http://127.0.0.1:${exec.port}/metrics`).then((r) => r.text());
   }
-  assert.match(metrics, /errors\{[^}]*error="client-disconnect"[^}]*\} 1/);
+  assert.match(metrics, /errors_total\{[^}]*kind="client-disconnect"[^}]*\} 1/);
   assert.ok(
     exec.lines.some((line) =>
       / DEBUG .*client disconnected before sending its request body/.test(line)

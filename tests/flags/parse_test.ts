@@ -143,7 +143,7 @@ Deno.test("short aliases set the long flag", () => {
 
 Deno.test("mistakes fail with a message naming the flag", () => {
   const cases: [string[], string][] = [
-    [[], "invalid value passed to bind: zero value"],
+    [[], "missing required flag -bind"],
     [["-bind=a", "-nope"], "flag provided but not defined: -nope"],
     [["-bind"], "flag needs an argument: -bind"],
     [["-bind=a", "-poll-interval=soon"], 'invalid duration value "soon" for flag -poll-interval'],
@@ -152,7 +152,7 @@ Deno.test("mistakes fail with a message naming the flag", () => {
       'invalid integer value "1.5" for flag -query-block-size',
     ],
     [["-bind=a", "-debug=maybe"], 'invalid boolean value "maybe" for flag -debug'],
-    [["-bind="], "invalid value passed to bind: zero value"],
+    [["-bind="], "-bind must not be empty"],
     [["-bind=a", "-query-block-size="], 'invalid integer value "" for flag -query-block-size'],
     [
       ["-bind=a", "-query-block-size=9007199254740993"],
@@ -172,6 +172,35 @@ Deno.test("mistakes fail with a message naming the flag", () => {
   }
 });
 
+Deno.test("every missing required flag is named in one message", () => {
+  const specs = {
+    bind: { type: "string", help: "listen address", required: true },
+    ctldb: { type: "string", help: "DSN", required: true },
+    seq: { type: "int", help: "seq", required: true },
+    field: { type: "list", help: "name:type", required: true },
+  } as const satisfies FlagSpecs;
+  const cases: [string[], Record<string, string>, string][] = [
+    [[], {}, "missing required flags -bind, -ctldb, -seq, -field"],
+    [["-bind", "a", "-seq", "1", "-field", "id:integer"], {}, "missing required flag -ctldb"],
+    [
+      ["-bind", "a", "-ctldb", "d", "-field", "x"],
+      { CTLSTORE_SEQ: "" },
+      "missing required flag -seq",
+    ],
+    [["-bind", "a", "-ctldb", "d", "-seq", "0", "-field", "x"], {}, "-seq must not be 0"],
+    [["-bind", "a", "-ctldb", "d", "-seq", "1", "-field="], {}, "-field must not be empty"],
+    [
+      ["-bind", "a", "-ctldb", "d", "-field", "x"],
+      { CTLSTORE_SEQ: "0" },
+      "-seq must not be 0 (set by $CTLSTORE_SEQ)",
+    ],
+    [["-bind=", "-seq", "1", "-field", "x"], {}, "missing required flag -ctldb"],
+  ];
+  for (const [args, env, message] of cases) {
+    assert.throws(() => parseFlags(specs, args, env), new FlagError(message), args.join(" "));
+  }
+});
+
 Deno.test("help is reported without failing required flags", () => {
   assert.equal(parseFlags(SPECS, ["--help"], {}).help, true);
   assert.equal(parseFlags(SPECS, ["-h"], {}).help, true);
@@ -187,10 +216,17 @@ Deno.test("flag help lists names, defaults and environment variables", () => {
   assert.match(help, /-e, -executive string/);
 });
 
+Deno.test("a required flag's help says required and shows no default", () => {
+  const help = formatFlagHelp({
+    interval: { type: "duration", help: "interval", default: "1s", required: true },
+  });
+  assert.equal(help, "  -interval duration\n      interval (required) [$CTLSTORE_INTERVAL]");
+});
+
 Deno.test("an empty environment variable counts as unset", () => {
   const env = { CTLSTORE_POLL_INTERVAL: "", CTLSTORE_QUERY_BLOCK_SIZE: "", CTLSTORE_BIND: "" };
   const { values } = parseFlags(SPECS, ["-bind", "a"], env);
   assert.equal(values["poll-interval"], 1000);
   assert.equal(values["query-block-size"], 100);
-  assert.throws(() => parseFlags(SPECS, [], env), /invalid value passed to bind: zero value/);
+  assert.throws(() => parseFlags(SPECS, [], env), new FlagError("missing required flag -bind"));
 });

@@ -28,6 +28,6 @@ Deno.test("prefixed flags parse from dotted names and their own environment vari
 
 Deno.test("prefixed required flags report their nested name", () => {
   assert.throws(() => parseFlags(prefixFlags("reflector", SPECS), [], {}), {
-    message: "invalid value passed to reflector.ldb-path: zero value",
+    message: "missing required flag -reflector.ldb-path",
   });
 });

@@ -140,8 +140,7 @@ Deno.test("heartbeat counts write errors while the executive is down and keeps r
       const metrics = await (await fetch(
         `http://127.0.0.1:${heartbeat.address!.port}/metrics`,
       )).text();
-      assert.match(metrics, /^ctlstore_heartbeat_heartbeat_errors\{[^}]*\} [1-9]\d*$/m);
-      assert.match(metrics, /^ctlstore_heartbeat_errors\{error="heartbeat-errors"[^}]*\} [1-9]/m);
+      assert.match(metrics, /^ctlstore_heartbeat_errors_total\{[^}]*\} [1-9]\d*$/m);
     } finally {
       await heartbeat.stop();
     }
@@ -201,8 +200,9 @@ Deno.test("heartbeat start-up fails at once when the writer has other credential
       (error: Error) => {
         assert.equal(
           error.message,
-          "heartbeat start-up failed: could not register writer 'heartbeat': server returned " +
-            "[409]: Writer already exists with different credentials",
+          'heartbeat start-up failed: writer "heartbeat" is registered with another secret: ' +
+            "give the heartbeat that secret, or change it with " +
+            "'ctlstore writers rotate -writer heartbeat'",
         );
         return true;
       },
@@ -240,7 +240,10 @@ Deno.test("ctlstore heartbeat without a writer secret exits 1 naming the flag", 
   await using cli = await spawnCli(["heartbeat"], { env: { CTLSTORE_WRITER_SECRET: "" } });
   const status = await cli.status;
   assert.equal(status.code, 1);
-  assert.match(cli.stderr(), /invalid value passed to writer-secret: zero value/);
+  assert.equal(
+    cli.stderr(),
+    "ctlstore heartbeat: missing required flag -writer-secret (see ctlstore heartbeat --help)\n",
+  );
 });
 
 Deno.test("ctlstore heartbeat with an interval that is not positive exits 1 naming the flag", async () => {
@@ -255,7 +258,8 @@ Deno.test("ctlstore heartbeat with an interval that is not positive exits 1 nami
   assert.equal(status.code, 1);
   assert.equal(
     cli.stderr(),
-    "error: invalid value passed to heartbeat-interval: '0s' (must be positive)\n",
+    "ctlstore heartbeat: invalid value passed to -heartbeat-interval: '0s' (must be positive) " +
+      "(see ctlstore heartbeat --help)\n",
   );
 });
 

@@ -23,22 +23,22 @@ Deno.test("reflector flag and bootstrap URL mistakes end with one error line and
     [
       "unknown checkpoint type",
       ["-upstream-driver", "sqlite3", "-wal-checkpoint-type", "SOMETIMES"],
-      /^error: invalid value passed to wal-checkpoint-type: 'SOMETIMES'/,
+      /^ctlstore reflector: invalid value passed to -wal-checkpoint-type: 'SOMETIMES'/,
     ],
     [
       "unknown driver",
       ["-upstream-driver", "oracle"],
-      /^error: invalid value passed to upstream-driver: 'oracle'/,
+      /^ctlstore reflector: invalid value passed to -upstream-driver: 'oracle'/,
     ],
     [
       "negative duration",
       ["-upstream-driver", "sqlite3", "-poll-timeout", "-1s"],
-      /^error: invalid value passed to poll-timeout: '-1s' \(must not be negative\)$/,
+      /^ctlstore reflector: invalid value passed to -poll-timeout: '-1s' \(must not be negative\) \(see ctlstore reflector --help\)$/,
     ],
     [
       "negative count",
       ["-upstream-driver", "sqlite3", "-query-block-size", "-3"],
-      /^error: invalid value passed to query-block-size: '-3' \(must not be negative\)$/,
+      /^ctlstore reflector: invalid value passed to -query-block-size: '-3' \(must not be negative\) \(see ctlstore reflector --help\)$/,
     ],
     [
       "unsupported bootstrap scheme",
@@ -64,7 +64,9 @@ Deno.test("reflector flag and bootstrap URL mistakes end with one error line and
   for (const [name, args, message] of cases) {
     await using cli = await spawnCli(["reflector", ...base, ...args]);
     assertEquals((await cli.status).code, 1, name);
-    const errors = cli.stderr().split("\n").filter((line) => line.startsWith("error:"));
+    const errors = cli.stderr().split("\n").filter((line) =>
+      /^(error|ctlstore reflector):/.test(line)
+    );
     assertEquals(errors.length, 1, `${name}: ${cli.stderr()}`);
     match(errors[0]!, message, name);
     assertEquals(await Deno.stat(`${dir.path}/ldb.db`).catch(() => "absent"), "absent", name);

@@ -73,7 +73,7 @@ Deno.test("a reflector records the download.sh report and exports its counters a
     const text = await reflector.registry.metrics();
     match(
       text,
-      /ctlstore_reflector_init_snapshot_download_time\{downloaded="true",compressed="false"[^}]*\} 93\n/,
+      /ctlstore_reflector_init_snapshot_download_duration_seconds\{downloaded="true",compressed="false"[^}]*\} 93\n/,
     );
     for (
       const metric of [
@@ -89,7 +89,7 @@ Deno.test("a reflector records the download.sh report and exports its counters a
     // With the reflector's checkpointing off, the WAL size is still measured.
     await eventually(
       "the WAL size gauge",
-      async () => /wal_file_size\{id="ldb\.db-0"/.test(await reflector.registry.metrics()),
+      async () => /wal_file_size_bytes\{id="ldb\.db-0"/.test(await reflector.registry.metrics()),
     );
   } finally {
     await reflector.stop();

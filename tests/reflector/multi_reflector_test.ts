@@ -89,7 +89,7 @@ Deno.test("multi-reflector with -families makes every LDB partial, each reportin
   for (const [path, id] of [[first, "ldb.db-0"], [second, "ldb-2.db-1"]] as const) {
     assertEquals(ldbRows(path, "fam___tbl"), [{ id: 1n, v: "fam" }]);
     ok(!ldbTables(path).includes("other___tbl"), path);
-    match(metrics, new RegExp(`ldb_families\\{id="${id}",families="ctlstore,fam"[^}]*\\} 1`));
+    match(metrics, new RegExp(`ldb_families_info\\{id="${id}",families="ctlstore,fam"[^}]*\\} 1`));
   }
   cli.kill("SIGTERM");
   assertEquals((await cli.status).code, 0);

@@ -146,7 +146,7 @@ for (const server of SERVER_CTLDBS) {
         const metrics = await reflector.registry.metrics();
         match(
           metrics,
-          /ctlstore_reflector_ldb_families\{id="ldb\.db-0",families="alpha,ctlstore,gamma"[^}]*\} 1/,
+          /ctlstore_reflector_ldb_families_info\{id="ldb\.db-0",families="alpha,ctlstore,gamma"[^}]*\} 1/,
         );
         const skipped = Number(
           /ctlstore_reflector_statements_skipped_total\{id="ldb\.db-0"[^}]*\} (\d+)/

@@ -40,12 +40,16 @@ Deno.test("the sidecar answers 503 past -max-connections and reports its connect
     for (const conn of held) conn.close();
   }
   let metrics = "";
-  for (let i = 0; i < 100 && !/http_connections_refused\{[^}]*\} [1-9]\d*\n/.test(metrics); i++) {
+  for (
+    let i = 0;
+    i < 100 && !/http_connections_refused_total\{[^}]*\} [1-9]\d*\n/.test(metrics);
+    i++
+  ) {
     const response = await sidecar.get("/metrics").catch(() => undefined);
     metrics = response?.status === 200 ? await response.text() : "";
     if (response && response.status !== 200) await response.body?.cancel();
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  assert.match(metrics, /ctlstore_sidecar_http_connections_refused\{[^}]*\} [1-9]\d*\n/);
+  assert.match(metrics, /ctlstore_sidecar_http_connections_refused_total\{[^}]*\} [1-9]\d*\n/);
   assert.match(metrics, /ctlstore_sidecar_http_connections\{[^}]*\} \d+\n/);
 });

@@ -78,6 +78,9 @@ Deno.test("damage that appears while the sidecar runs answers 503 and turns /hea
       /^healthcheck: LDB damaged or unreadable since \S+: .*database disk image is malformed.*; restart to check it again\n$/,
     );
   }
+  const healthz = await sidecar.get("/healthz");
+  assert.equal(healthz.status, 503);
+  assert.match(await healthz.text(), /^LDB damaged or unreadable since \S+: .*malformed/);
   // Reads elsewhere still answer.
   const intact = await sidecar.post(PREFIX_PATH, { Key: [{ Value: 0 }] });
   assert.equal(intact.status, 200);

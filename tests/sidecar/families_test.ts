@@ -37,12 +37,12 @@ Deno.test("a sidecar on a partial LDB answers another family with 404 saying it 
   await changes.body?.cancel();
 
   const metrics = await (await sidecar.get("/metrics")).text();
-  match(metrics, /ctlstore_sidecar_ldb_families\{families="ctlstore,fam"[^}]*\} 1/);
+  match(metrics, /ctlstore_sidecar_ldb_families_info\{families="ctlstore,fam"[^}]*\} 1/);
 });
 
 Deno.test("a sidecar on a full LDB reports every family in its metrics", async () => {
   using ldb = usersHistoryLdb();
   await using sidecar = await testSidecar(ldb.path);
   const metrics = await (await sidecar.get("/metrics")).text();
-  match(metrics, /ctlstore_sidecar_ldb_families\{families="\*"[^}]*\} 1/);
+  match(metrics, /ctlstore_sidecar_ldb_families_info\{families="\*"[^}]*\} 1/);
 });

@@ -119,7 +119,7 @@ Deno.test("read routes answer client mistakes with 4xx and the reason", async ()
       "/get-row-by-key/fam/users",
       { Key: [{ Value: 1 }, { Value: 2 }] },
       400,
-      "All primary key fields are required\n",
+      "too many keys supplied for table's primary key\n",
     ],
     [
       "too many prefix parts",
@@ -247,6 +247,12 @@ Deno.test("get-ledger-latency, healthcheck and ping answer once the ledger has a
   for (const path of ["/healthcheck", "/ping"]) {
     await expectAnswer(await sidecar.get(path), 200, "", path);
   }
+});
+
+Deno.test("/healthz answers 200 with the LDB's applied seq, also before any ledger update", async () => {
+  using ldb = LdbTestUtil.create();
+  await using sidecar = await testSidecar(ldb.path);
+  await expectAnswer(await sidecar.get("/healthz"), 200, "ok: LDB at seq 0\n");
 });
 
 Deno.test("get-ledger-latency, healthcheck and ping answer 500 before any ledger update", async () => {

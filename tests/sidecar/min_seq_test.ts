@@ -156,7 +156,7 @@ Deno.test("a read whose client disconnects while it is held ends on the sidecar"
     await new Promise((resolve) => setTimeout(resolve, 50));
     const metrics = await (await sidecar.get("/metrics")).text();
     ended = ["/changes", "/get-ledger-latency"].filter((route) =>
-      metrics.includes(`ctlstore_sidecar_requests{route="${route}",status="499"`)
+      metrics.includes(`ctlstore_sidecar_requests_total{route="${route}",status="499"`)
     );
   }
   assert.deepEqual(ended, ["/changes", "/get-ledger-latency"]);

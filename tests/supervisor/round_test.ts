@@ -43,7 +43,7 @@ Deno.test("a round publishes when the replica is within the lag limit", async ()
   assert.ok(await exists(`${dir.path}/out/snap.db`));
   assert.ok(!await exists(`${dir.path}/ldb.db.snapshot`));
   assert.equal(await metric("snapshot_seq"), 50);
-  assert.equal(await metric("snapshot_errors"), 0);
+  assert.equal(await metric("snapshot_errors_total"), 0);
 });
 
 Deno.test("a round publishes nothing when the replica lags or upstream is unknown", async (t) => {
@@ -63,7 +63,7 @@ Deno.test("a round publishes nothing when the replica lags or upstream is unknow
       assert.equal(outcome.kind, "skipped");
       assert.ok(!await exists(`${dir.path}/snap.db`));
       assert.ok(!await exists(`${dir.path}/ldb.db.snapshot`));
-      assert.equal(await metric("snapshots_skipped_for_lag"), 1);
+      assert.equal(await metric("snapshots_skipped_for_lag_total"), 1);
     });
   }
 });
@@ -80,6 +80,6 @@ Deno.test("a failed upload fails the round, counts an error and removes the temp
 
   assert.equal(outcome.kind, "failed");
   assert.match(outcome.error.message, /^upload to file:\/\/.*\/blocker\/snap\.db: /);
-  assert.equal(await metric("snapshot_errors"), 1);
+  assert.equal(await metric("snapshot_errors_total"), 1);
   assert.ok(!await exists(`${dir.path}/ldb.db.snapshot`));
 });

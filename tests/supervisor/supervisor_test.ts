@@ -257,8 +257,8 @@ Deno.test("no snapshot is published while the reflector cannot apply the ledger"
     assert.equal(health.status, 503);
     assert.match(await health.text(), /\n$/);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    assert.match(metrics, /^ctlstore_supervisor_snapshots_skipped_for_lag\{.*\} [1-9]/m);
-    assert.match(metrics, /^ctlstore_supervisor_snapshot_errors\{.*\} 0$/m);
+    assert.match(metrics, /^ctlstore_supervisor_snapshots_skipped_for_lag_total\{.*\} [1-9]/m);
+    assert.match(metrics, /^ctlstore_supervisor_snapshot_errors_total\{.*\} 0$/m);
   } finally {
     await supervisor.stop();
   }

@@ -116,7 +116,8 @@ Deno.test("ctlstore up with a heartbeat interval that is not positive exits 1 na
   assert.equal(status.code, 1);
   assert.equal(
     cli.stderr(),
-    "error: invalid value passed to heartbeat-interval: '-1s' (must be positive)\n",
+    "ctlstore up: invalid value passed to -heartbeat-interval: '-1s' (must be positive) " +
+      "(see ctlstore up --help)\n",
   );
   assert.deepEqual(await Array.fromAsync(Deno.readDir(dir.path)), []);
 });
