@@ -10,8 +10,9 @@
  *   at best reach.
  *
  * MySQL is measured twice: on its server directly, and behind a proxy (`_delay_proxy.ts`) that
- * delays every packet by about 1 ms each way, as a ctldb across a network would be (a fleet's
- * ctldb is rarely on the executive's host). Round trips, not CPU, then bound both rates.
+ * delays every packet by at least 1 ms each way (timers round it up; the measured round trip is
+ * printed), as a ctldb across a network would be (a fleet's ctldb is rarely on the executive's
+ * host). Round trips, not CPU, then bound both rates.
  *
  * The executive runs as a separate `ctlstore executive` process (its own event loop, as in
  * production). Servers: `CTLSTORE_TEST_MYSQL_DSN` (default `root@tcp(127.0.0.1:3306)/`) and
@@ -41,6 +42,8 @@ const ROOT = new URL("../", import.meta.url).pathname;
 interface BenchDatabase {
   /** The executive's `-ctldb` DSN. */
   dsn: string;
+  /** The measured round trip of `SELECT 1`, in ms, when the database is behind a proxy. */
+  roundTripMs?: number;
   /** Opens `WRITERS` raw connections; `step(w, id)` runs one baseline transaction on the w-th. */
   connectRaw(): Promise<RawClient>;
   drop(): Promise<void>;
@@ -83,7 +86,7 @@ async function mysqlConnect(server: string, database?: string): Promise<mysql.Co
  */
 function mysqlTarget(delayMs?: number): Target {
   return {
-    name: delayMs === undefined ? "MySQL" : `MySQL ${delayMs} ms away`,
+    name: delayMs === undefined ? "MySQL" : "MySQL behind a delaying proxy",
     async open(database) {
       const admin = await mysqlConnect(MYSQL_SERVER);
       await admin.query(
@@ -95,8 +98,17 @@ function mysqlTarget(delayMs?: number): Target {
         proxy = startDelayProxy({ hostname: host, port }, delayMs);
       }
       const server = mysqlServer(proxy);
+      let roundTripMs: number | undefined;
+      if (proxy !== undefined) {
+        const probe = await mysqlConnect(server);
+        const began = performance.now();
+        for (let i = 0; i < 20; i++) await probe.query("SELECT 1");
+        roundTripMs = (performance.now() - began) / 20;
+        await probe.end();
+      }
       return {
         dsn: server.replace(/\/[^/]*$/, `/${database}`),
+        roundTripMs,
         async connectRaw() {
           const connections = await Promise.all(
             Array.from({ length: WRITERS }, async () => {
@@ -311,6 +323,9 @@ async function benchTarget(target: Target): Promise<void> {
     });
 
     const name = target.name;
+    if (db.roundTripMs !== undefined) {
+      console.log(`| ${name}: round trip of \`SELECT 1\` | ${db.roundTripMs.toFixed(1)} ms | |`);
+    }
     console.log(
       `| ${name}: single-mutation requests/s, ${WRITERS} writers | ${single.toFixed(0)} | ` +
         `${p99(singleLatencies).toFixed(1)} ms |`,
