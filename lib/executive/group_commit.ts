@@ -13,10 +13,10 @@
  * (lock and read, the writes with the usage and the ledger insert, the commit). One
  * transaction at a time makes batches larger and so costs less CPU per request; letting the
  * next one wait at the lock while the current one commits was measured to gain nothing, on
- * loopback or behind a proxy adding 5 ms of round trip. Families have separate queues and run side by side. On
- * SQLite a transaction runs without yielding to the event loop, so batches form only from
- * requests that had to wait (behind another transaction, a schema change, or a lock held by
- * another process).
+ * loopback or behind a proxy adding 5 ms of round trip. Families have separate queues and run
+ * side by side. On SQLite a transaction runs without yielding to the event loop, so batches
+ * form only from requests that had to wait (behind another transaction, a schema change, or a
+ * lock held by another process).
  *
  * A batch is one transaction: until its commit succeeds, none of its requests is answered
  * with success, and if it fails every request of it gets the error. A request that timed out
