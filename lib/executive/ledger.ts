@@ -18,6 +18,7 @@
 import { type Ctldb, type CtldbSession, readLedgerRows } from "../ctldb/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { LEDGER_BEGIN, LEDGER_COMMIT } from "../schema/mod.ts";
+import { sleep } from "../backoff.ts";
 
 /** The statement that takes the ledger lock. */
 export const LEDGER_LOCK_SQL = "UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'";
@@ -174,7 +175,7 @@ export class Ledger {
       } catch (e) {
         this.#log.warn("ledger repair attempt failed", { attempt: i + 1, error: e });
         if (!this.#pending.includes(row)) return true;
-        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** i));
+        await sleep(100 * 2 ** i);
       }
     }
     return !this.#pending.includes(row);

@@ -4,11 +4,11 @@
  * text (`… client error (Connect): tcp connect error: Connection refused (os error 111)`);
  * {@linkcode describeFetchError} turns that into `connection refused`, `host not found (DNS
  * lookup failed)`, `TLS handshake failed: …` or `timed out after 5s`. It only words the
- * failure: retrying and reporting belong to the caller. Shared infrastructure: imports nothing
- * of ours.
+ * failure: retrying and reporting belong to the caller.
  *
  * @module
  */
+import { formatGoDuration } from "../flags/mod.ts";
 
 /** What a failure's text says, tried in order; the first match words it. */
 const KNOWN_CAUSES: readonly [RegExp, (detail: string) => string][] = [
@@ -27,11 +27,6 @@ const KNOWN_CAUSES: readonly [RegExp, (detail: string) => string][] = [
   [/no route to host/i, () => "no route to host"],
   [/timed out/i, () => "connection timed out"],
 ];
-
-/** A duration as Go prints short ones: `250ms`, `5s`, `1.5s`. */
-function shortDuration(ms: number): string {
-  return ms < 1000 ? `${ms}ms` : `${ms / 1000}s`;
-}
 
 /**
  * The innermost text of a fetch failure: the cause's message after its last `): ` (Deno's
@@ -67,7 +62,7 @@ function detailOf(error: Error): string {
  */
 export function describeFetchError(error: unknown, timeoutMs?: number): string {
   if (error instanceof DOMException && error.name === "TimeoutError") {
-    return timeoutMs === undefined ? "timed out" : `timed out after ${shortDuration(timeoutMs)}`;
+    return timeoutMs === undefined ? "timed out" : `timed out after ${formatGoDuration(timeoutMs)}`;
   }
   if (error instanceof DOMException && error.name === "AbortError") return "aborted";
   if (!(error instanceof Error)) return String(error);
