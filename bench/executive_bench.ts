@@ -9,7 +9,7 @@
  *   connections, and its p99 latency: what an executive doing one transaction per request could
  *   at best reach.
  *
- * MySQL is measured twice: on its server directly, and behind a proxy (`_delay_proxy.ts`) that
+ * Each database is measured twice: on its server directly, and behind a proxy (`_delay_proxy.ts`) that
  * delays every packet by at least 1 ms each way (timers round it up; the measured round trip is
  * printed), as a ctldb across a network would be (a fleet's ctldb is rarely on the executive's
  * host). Round trips, not CPU, then bound both rates.
@@ -151,53 +151,77 @@ function mysqlTarget(delayMs?: number): Target {
   };
 }
 
-const POSTGRES: Target = {
-  name: "PostgreSQL",
-  async open(database) {
-    const admin = new pg.Client({ connectionString: POSTGRES_SERVER });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${database}"`);
-    const url = new URL(POSTGRES_SERVER);
-    url.pathname = `/${database}`;
-    return {
-      dsn: url.href,
-      async connectRaw() {
-        const clients: pg.Client[] = await Promise.all(
-          Array.from({ length: WRITERS }, async () => {
-            const client = new pg.Client({ connectionString: url.href });
-            await client.connect();
-            return client;
-          }),
+/**
+ * PostgreSQL on its server, or (with `delayMs`) behind a proxy that delays each packet by about
+ * that much each way.
+ */
+function postgresTarget(delayMs?: number): Target {
+  return {
+    name: delayMs === undefined ? "PostgreSQL" : "PostgreSQL behind a delaying proxy",
+    async open(database) {
+      const admin = new pg.Client({ connectionString: POSTGRES_SERVER });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE "${database}"`);
+      const url = new URL(POSTGRES_SERVER);
+      url.pathname = `/${database}`;
+      let proxy: DelayProxy | undefined;
+      let roundTripMs: number | undefined;
+      if (delayMs !== undefined) {
+        proxy = startDelayProxy(
+          { hostname: url.hostname, port: Number(url.port || 5432) },
+          delayMs,
         );
-        return {
-          async step(w, id) {
-            const client = clients[w]!;
-            await client.query("BEGIN");
-            await client.query("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'");
-            await client.query(
-              `INSERT INTO bench___rows ("id","name") VALUES(${id},'name${id}') ` +
-                `ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"`,
-            );
-            await client.query(
-              "INSERT INTO ctlstore_dml_ledger (statement) VALUES($1) RETURNING seq",
-              [statementFor(id)],
-            );
-            await client.query("COMMIT");
-          },
-          async lockClock() {
-            const { rows } = await clients[0]!.query("SELECT clock FROM locks");
-            return Number(rows[0].clock);
-          },
-          close: async () => void await Promise.all(clients.map((c) => c.end())),
-        };
-      },
-      async drop() {
-        await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-        await admin.end();
-      },
-    };
-  },
-};
+        url.hostname = "127.0.0.1";
+        url.port = String(proxy.port);
+        const probe = new pg.Client({ connectionString: url.href });
+        await probe.connect();
+        const began = performance.now();
+        for (let i = 0; i < 20; i++) await probe.query("SELECT 1");
+        roundTripMs = (performance.now() - began) / 20;
+        await probe.end();
+      }
+      return {
+        dsn: url.href,
+        roundTripMs,
+        async connectRaw() {
+          const clients: pg.Client[] = await Promise.all(
+            Array.from({ length: WRITERS }, async () => {
+              const client = new pg.Client({ connectionString: url.href });
+              await client.connect();
+              return client;
+            }),
+          );
+          return {
+            async step(w, id) {
+              const client = clients[w]!;
+              await client.query("BEGIN");
+              await client.query("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'");
+              await client.query(
+                `INSERT INTO bench___rows ("id","name") VALUES(${id},'name${id}') ` +
+                  `ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"`,
+              );
+              await client.query(
+                "INSERT INTO ctlstore_dml_ledger (statement) VALUES($1) RETURNING seq",
+                [statementFor(id)],
+              );
+              await client.query("COMMIT");
+            },
+            async lockClock() {
+              const { rows } = await clients[0]!.query("SELECT clock FROM locks");
+              return Number(rows[0].clock);
+            },
+            close: async () => void await Promise.all(clients.map((c) => c.end())),
+          };
+        },
+        async drop() {
+          await proxy?.close();
+          await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+          await admin.end();
+        },
+      };
+    },
+  };
+}
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -381,7 +405,9 @@ async function benchTarget(target: Target): Promise<void> {
 export async function runExecutiveBench(): Promise<void> {
   console.log("| executive | value | p99 latency |");
   console.log("|---|---|---|");
-  for (const target of [mysqlTarget(), mysqlTarget(1), POSTGRES]) await benchTarget(target);
+  for (const target of [mysqlTarget(), mysqlTarget(1), postgresTarget(), postgresTarget(1)]) {
+    await benchTarget(target);
+  }
 }
 
 if (import.meta.main) await runExecutiveBench();

@@ -21,6 +21,7 @@ import type mysql from "mysql2/promise";
 import { toMysqlCtldbError } from "./mysql_errors.ts";
 import type { CtldbSession, ExecResult, SqlParam } from "./types.ts";
 import { sqlLiteral } from "../schema/mod.ts";
+import { inlineParams, StatementPipeline } from "./_pipeline.ts";
 import { Buffer } from "node:buffer";
 
 interface CastField {
@@ -100,39 +101,6 @@ export async function execOn(
   return toExecResult(await runStatement(connection, sql, params));
 }
 
-/**
- * `sql` with each `?` placeholder (outside quotes) replaced by its parameter as a literal.
- *
- * @throws {RangeError} When the placeholders and parameters do not pair up.
- */
-export function inlineParams(sql: string, params: readonly SqlParam[]): string {
-  let out = "";
-  let next = 0;
-  let quote: string | undefined;
-  for (const char of sql) {
-    if (quote !== undefined) {
-      if (char === quote) quote = undefined;
-    } else if (char === "'" || char === '"' || char === "`") {
-      quote = char;
-    } else if (char === "?") {
-      if (next === params.length) throw new RangeError(`more placeholders than parameters`);
-      out += sqlLiteral(params[next++]!);
-      continue;
-    }
-    out += char;
-  }
-  if (next !== params.length) throw new RangeError(`more parameters than placeholders`);
-  return out;
-}
-
-interface Queued {
-  sql: string;
-  /** The transaction cannot go on when this statement fails (its `BEGIN`). */
-  critical: boolean;
-  resolve(result: unknown): void;
-  reject(error: unknown): void;
-}
-
 /** What the callback API of a mysql2 core connection needs and gives. */
 interface CoreConnection {
   query(
@@ -153,14 +121,25 @@ interface CoreConnection {
  * ```
  */
 export class PipelinedSession implements CtldbSession {
-  readonly #connection: mysql.PoolConnection;
-  #queue: Queued[] = [];
-  /** Why no statement may run any more: the transaction finished, or its `BEGIN` failed. */
-  #closed: Error | undefined;
+  readonly #pipeline: StatementPipeline;
 
   /** @param connection A connection of a pool made with `multipleStatements`. */
   constructor(connection: mysql.PoolConnection) {
-    this.#connection = connection;
+    const core = connection.connection as unknown as CoreConnection;
+    this.#pipeline = new StatementPipeline((statements, done) => {
+      const command = core.query(
+        { sql: statements.join(";\n"), typeCast },
+        (error, results) => {
+          if (error === null || error === undefined) {
+            done({ results: statements.length === 1 ? [results] : results as unknown[] });
+          } else {
+            // The statements before the failed one ran; it and the rest did not.
+            const ran = command._rows ?? [];
+            done({ error: toMysqlCtldbError(error), ran: ran.length, results: ran });
+          }
+        },
+      );
+    });
   }
 
   /**
@@ -168,7 +147,7 @@ export class PipelinedSession implements CtldbSession {
    * if it fails no statement of the session runs outside a transaction.
    */
   begin(): Promise<ExecResult> {
-    return this.#run("BEGIN", undefined, true).then(toExecResult);
+    return this.#pipeline.run("BEGIN", true).then(toExecResult);
   }
 
   /**
@@ -176,9 +155,7 @@ export class PipelinedSession implements CtldbSession {
    * issued but not yet sent are dropped and reject.
    */
   finish(): void {
-    this.#closed ??= new Error("ctldb transaction already finished");
-    for (const queued of this.#queue) queued.reject(this.#closed);
-    this.#queue = [];
+    this.#pipeline.finish();
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: SqlParam[]): Promise<T[]> {
@@ -189,37 +166,10 @@ export class PipelinedSession implements CtldbSession {
     return toExecResult(await this.#run(sql, params));
   }
 
-  #run(sql: string, params: SqlParam[] | undefined, critical = false): Promise<unknown> {
-    if (this.#closed) return Promise.reject(this.#closed);
-    const text = params === undefined || params.length === 0 ? sql : inlineParams(sql, params);
-    const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-    if (this.#queue.length === 0) queueMicrotask(() => this.#send());
-    this.#queue.push({ sql: text, critical, resolve, reject });
-    return promise;
-  }
-
-  /** Sends the queued statements as one query. */
-  #send(): void {
-    const batch = this.#queue;
-    if (batch.length === 0) return;
-    this.#queue = [];
-    const core = this.#connection.connection as unknown as CoreConnection;
-    const command = core.query(
-      { sql: batch.map((q) => q.sql).join(";\n"), typeCast },
-      (error, results) => {
-        if (error === null || error === undefined) {
-          const each = batch.length === 1 ? [results] : results as unknown[];
-          batch.forEach((queued, i) => queued.resolve(each[i]));
-          return;
-        }
-        // The statements before the failed one ran; it and the rest did not.
-        const failure = toMysqlCtldbError(error);
-        const done = command._rows?.length ?? 0;
-        if (batch[done]?.critical) this.#closed ??= failure;
-        batch.forEach((queued, i) =>
-          i < done ? queued.resolve(command._rows?.[i]) : queued.reject(failure)
-        );
-      },
-    );
+  #run(sql: string, params: SqlParam[] | undefined): Promise<unknown> {
+    const text = params === undefined || params.length === 0
+      ? sql
+      : inlineParams(sql, params, sqlLiteral);
+    return this.#pipeline.run(text);
   }
 }

@@ -7,7 +7,9 @@
  * safe, bigints beyond 2^53), timestamps as text, `BYTEA` as bytes. DDL is transactional, and
  * the ledger seq is an identity column whose values, like MySQL's auto-increment, are not
  * given back when a transaction rolls back (the reflector's gap handling covers that). Every
- * failure is thrown as a typed `CtldbError` (see `postgresErrorKind`).
+ * failure is thrown as a typed `CtldbError` (see `postgresErrorKind`). In a transaction, the
+ * statements issued back to back go out as one simple query (`_pipeline.ts`), their parameters
+ * written in as `postgresLiteral`s; outside one, parameters are sent apart.
  *
  * node-postgres rather than postgres.js (DESIGN §4's first choice): a transaction needs one
  * connection with our own `BEGIN`/`COMMIT` (so a statement rolled back to a `SAVEPOINT` does
@@ -22,6 +24,7 @@
 import pg from "pg";
 import type { SqlValue } from "../schema/mod.ts";
 import { CtldbBase } from "./_base.ts";
+import { inlineParams, StatementPipeline } from "./_pipeline.ts";
 import { familyTablePattern, filterFamilyTables } from "./_family_tables.ts";
 import { classified, type CtldbError } from "./errors.ts";
 import { DEFAULT_LEDGER_TABLE, ledgerInsertSql, toSeq } from "./ledger.ts";
@@ -34,6 +37,7 @@ import {
   type PostgresDsn,
   postgresErrorKind,
   postgresFieldType,
+  postgresLiteral,
   postgresUpsertRowsSql,
   postgresUpsertSql,
 } from "./postgres_sql.ts";
@@ -96,17 +100,49 @@ async function run(
   }
 }
 
-function sessionOn(runner: Runner, guard: () => void = () => {}): CtldbSession {
+function sessionOn(runner: Runner): CtldbSession {
   return {
-    query: async <T>(sql: string, params?: SqlParam[]) => {
-      guard();
-      return (await run(runner, sql, params)).rows as T[];
-    },
-    exec: async (sql: string, params?: SqlParam[]): Promise<ExecResult> => {
-      guard();
-      const result = await run(runner, sql, params);
-      return { affectedRows: result.rowCount ?? 0, lastInsertId: 0 };
-    },
+    query: async <T>(sql: string, params?: SqlParam[]) =>
+      (await run(runner, sql, params)).rows as T[],
+    exec: async (sql: string, params?: SqlParam[]): Promise<ExecResult> => ({
+      affectedRows: (await run(runner, sql, params)).rowCount ?? 0,
+      lastInsertId: 0,
+    }),
+  };
+}
+
+/** A parameter written into the statement, as `toDriverParam` would pass it. */
+function paramLiteral(param: SqlParam): string {
+  return postgresLiteral(typeof param === "boolean" ? Number(param) : param);
+}
+
+/**
+ * A transaction's statements on `client`, sent in groups as one simple query each
+ * (`_pipeline.ts`). PostgreSQL runs a group's statements in order and skips the rest after a
+ * failure, which aborts the transaction; node-postgres does not say which one failed, so every
+ * statement of the group rejects with it.
+ */
+function pipelineOn(client: pg.PoolClient): StatementPipeline {
+  return new StatementPipeline((statements, done) => {
+    client.query(statements.join(";\n")).then(
+      (result: pg.QueryResult | pg.QueryResult[]) =>
+        done({ results: Array.isArray(result) ? result : [result] }),
+      (error: unknown) => done({ error: toCtldbError(error), ran: 0, results: [] }),
+    );
+  });
+}
+
+function pipelinedSession(pipeline: StatementPipeline): CtldbSession {
+  const run = (sql: string, params: SqlParam[] | undefined) =>
+    pipeline.run(
+      params === undefined || params.length === 0 ? sql : inlineParams(sql, params, paramLiteral),
+    ) as Promise<pg.QueryResult<Record<string, unknown>>>;
+  return {
+    query: async <T>(sql: string, params?: SqlParam[]) => (await run(sql, params)).rows as T[],
+    exec: async (sql: string, params?: SqlParam[]): Promise<ExecResult> => ({
+      affectedRows: (await run(sql, params)).rowCount ?? 0,
+      lastInsertId: 0,
+    }),
   };
 }
 
@@ -152,20 +188,22 @@ class PostgresCtldb extends CtldbBase implements Ctldb {
     let broken: unknown;
     const onError = (error: unknown) => broken ??= error;
     client.on("error", onError);
-    let open = true;
-    const session = sessionOn(client, () => {
-      if (!open) throw new Error("ctldb transaction already finished");
-    });
+    const pipeline = pipelineOn(client);
+    const session = pipelinedSession(pipeline);
     try {
-      await session.exec("BEGIN");
+      const begun = pipeline.run("BEGIN", true);
+      // Awaited below; its failure also fails the statements sent with it.
+      begun.catch(() => {});
       const result = await fn(session);
+      await begun;
       await session.exec("COMMIT");
+      pipeline.finish();
       return result;
     } catch (e) {
+      pipeline.finish();
       await client.query("ROLLBACK").catch((error: unknown) => broken ??= error);
       throw e;
     } finally {
-      open = false;
       client.removeListener("error", onError);
       client.release(broken === undefined ? undefined : true);
     }

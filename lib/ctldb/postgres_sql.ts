@@ -8,6 +8,7 @@
 import { type ColumnTypes, type FieldType, formatGoFloat, quoteIdentifier } from "../schema/mod.ts";
 import type { SqlValue } from "../schema/mod.ts";
 import { DsnError } from "./dsn.ts";
+import { replacePlaceholders } from "./_pipeline.ts";
 import {
   CtldbError,
   type CtldbErrorKind,
@@ -117,24 +118,7 @@ export function parsePostgresDsn(dsn: string): PostgresDsn {
  * ```
  */
 export function numberedPlaceholders(sql: string): string {
-  if (!sql.includes("?")) return sql;
-  let out = "";
-  let n = 0;
-  let quote: string | undefined;
-  for (const char of sql) {
-    if (quote !== undefined) {
-      if (char === quote) quote = undefined;
-      out += char;
-    } else if (char === "'" || char === '"') {
-      quote = char;
-      out += char;
-    } else if (char === "?") {
-      out += `$${++n}`;
-    } else {
-      out += char;
-    }
-  }
-  return out;
+  return replacePlaceholders(sql, (i) => `$${i + 1}`);
 }
 
 /**

@@ -69,6 +69,18 @@ export function registerSharedCases(
     assert.deepEqual(await ctldb.query("SELECT id FROM locks"), [{ id: "ledger" }]);
   });
 
+  test("a transaction that throws writes none of the statements it issued", async (ctldb) => {
+    await ctldb.ensureSchema();
+    await assert.rejects(
+      ctldb.transaction((tx) => {
+        tx.exec("UPDATE locks SET clock = clock + 1 WHERE id = 'ledger'").catch(() => {});
+        throw new Error("changed my mind");
+      }),
+      /changed my mind/,
+    );
+    assert.deepEqual(await ctldb.query("SELECT clock FROM locks"), [{ clock: 0 }]);
+  });
+
   test("a transaction commits when its callback resolves", async (ctldb) => {
     await ctldb.ensureSchema();
     const inserted = await ctldb.transaction(async (tx) => {
