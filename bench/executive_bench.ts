@@ -66,6 +66,13 @@ interface Target {
   open(database: string): Promise<BenchDatabase>;
 }
 
+/** The mean time of `SELECT 1` run 20 times, in ms. */
+async function roundTrip(selectOne: () => Promise<unknown>): Promise<number> {
+  const began = performance.now();
+  for (let i = 0; i < 20; i++) await selectOne();
+  return (performance.now() - began) / 20;
+}
+
 const statementFor = (id: number) =>
   `REPLACE INTO bench___rows ("id","name") VALUES(${id},'name${id}')`;
 
@@ -106,9 +113,7 @@ function mysqlTarget(delayMs?: number): Target {
       let roundTripMs: number | undefined;
       if (proxy !== undefined) {
         const probe = await mysqlConnect(server);
-        const began = performance.now();
-        for (let i = 0; i < 20; i++) await probe.query("SELECT 1");
-        roundTripMs = (performance.now() - began) / 20;
+        roundTripMs = await roundTrip(() => probe.query("SELECT 1"));
         await probe.end();
       }
       return {
@@ -175,9 +180,7 @@ function postgresTarget(delayMs?: number): Target {
         url.port = String(proxy.port);
         const probe = new pg.Client({ connectionString: url.href });
         await probe.connect();
-        const began = performance.now();
-        for (let i = 0; i < 20; i++) await probe.query("SELECT 1");
-        roundTripMs = (performance.now() - began) / 20;
+        roundTripMs = await roundTrip(() => probe.query("SELECT 1"));
         await probe.end();
       }
       return {

@@ -21,7 +21,7 @@ import type mysql from "mysql2/promise";
 import { toMysqlCtldbError } from "./mysql_errors.ts";
 import type { CtldbSession, ExecResult, SqlParam } from "./types.ts";
 import { sqlLiteral } from "../schema/mod.ts";
-import { inlineParams, StatementPipeline } from "./_pipeline.ts";
+import { StatementPipeline } from "./_pipeline.ts";
 import { Buffer } from "node:buffer";
 
 interface CastField {
@@ -134,12 +134,11 @@ export class PipelinedSession implements CtldbSession {
             done({ results: statements.length === 1 ? [results] : results as unknown[] });
           } else {
             // The statements before the failed one ran; it and the rest did not.
-            const ran = command._rows ?? [];
-            done({ error: toMysqlCtldbError(error), ran: ran.length, results: ran });
+            done({ error: toMysqlCtldbError(error), results: command._rows ?? [] });
           }
         },
       );
-    });
+    }, sqlLiteral);
   }
 
   /**
@@ -147,7 +146,7 @@ export class PipelinedSession implements CtldbSession {
    * if it fails no statement of the session runs outside a transaction.
    */
   begin(): Promise<ExecResult> {
-    return this.#pipeline.run("BEGIN", true).then(toExecResult);
+    return this.#pipeline.run("BEGIN", undefined, true).then(toExecResult);
   }
 
   /**
@@ -159,17 +158,10 @@ export class PipelinedSession implements CtldbSession {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: SqlParam[]): Promise<T[]> {
-    return toRows<T>(await this.#run(sql, params));
+    return toRows<T>(await this.#pipeline.run(sql, params));
   }
 
   async exec(sql: string, params?: SqlParam[]): Promise<ExecResult> {
-    return toExecResult(await this.#run(sql, params));
-  }
-
-  #run(sql: string, params: SqlParam[] | undefined): Promise<unknown> {
-    const text = params === undefined || params.length === 0
-      ? sql
-      : inlineParams(sql, params, sqlLiteral);
-    return this.#pipeline.run(text);
+    return toExecResult(await this.#pipeline.run(sql, params));
   }
 }

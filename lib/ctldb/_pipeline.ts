@@ -68,11 +68,11 @@ export function inlineParams(
   return out;
 }
 
-/** How a sent group of statements ended. */
-export type GroupOutcome =
-  | { results: unknown[] }
-  /** `ran`: how many statements of the group completed (with `results`) before the failure. */
-  | { error: unknown; ran: number; results: unknown[] };
+/**
+ * How a sent group of statements ended: every statement's result, or the failure with the
+ * results of the statements that completed before it (none when the driver cannot tell).
+ */
+export type GroupOutcome = { results: unknown[] } | { error: unknown; results: unknown[] };
 
 /** Sends statements as one text; calls `done` once with their outcome. */
 export type SendGroup = (statements: string[], done: (outcome: GroupOutcome) => void) => void;
@@ -84,8 +84,6 @@ interface Queued {
   resolve(result: unknown): void;
   reject(error: unknown): void;
 }
-
-const FINISHED = "ctldb transaction already finished";
 
 /**
  * The statements of one transaction on one connection, sent in groups (see the module doc).
@@ -99,25 +97,39 @@ const FINISHED = "ctldb transaction already finished";
  */
 export class StatementPipeline {
   readonly #send: SendGroup;
+  readonly #literal: (param: SqlParam) => string;
   #queue: Queued[] = [];
   /** Why no statement may run any more: the transaction finished, or its `BEGIN` failed. */
-  #closed: Error | undefined;
+  #closed: { reason: unknown } | undefined;
 
-  /** @param send Sends a group of statements on the transaction's connection. */
-  constructor(send: SendGroup) {
+  /**
+   * @param send Sends a group of statements on the transaction's connection.
+   * @param literal Writes a parameter into a statement, in the database's literal form.
+   */
+  constructor(send: SendGroup, literal: (param: SqlParam) => string) {
     this.#send = send;
+    this.#literal = literal;
   }
 
   /**
-   * Queues a statement; it goes out with the others queued in the same turn of the event loop.
+   * Queues a statement, its parameters written in; it goes out with the others queued in the
+   * same turn of the event loop.
    *
    * @param critical When it fails, no statement of the session may run any more (`BEGIN`).
    */
-  run(sql: string, critical = false): Promise<unknown> {
-    if (this.#closed) return Promise.reject(this.#closed);
+  run(sql: string, params?: readonly SqlParam[], critical = false): Promise<unknown> {
+    if (this.#closed) return Promise.reject(this.#closed.reason);
+    let text: string;
+    try {
+      text = params === undefined || params.length === 0
+        ? sql
+        : inlineParams(sql, params, this.#literal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
     if (this.#queue.length === 0) queueMicrotask(() => this.#flush());
-    this.#queue.push({ sql, critical, resolve, reject });
+    this.#queue.push({ sql: text, critical, resolve, reject });
     return promise;
   }
 
@@ -126,8 +138,8 @@ export class StatementPipeline {
    * queued but not yet sent are dropped and reject.
    */
   finish(): void {
-    this.#closed ??= new Error(FINISHED);
-    for (const queued of this.#queue) queued.reject(this.#closed);
+    this.#closed ??= { reason: new Error("ctldb transaction already finished") };
+    for (const queued of this.#queue) queued.reject(this.#closed.reason);
     this.#queue = [];
   }
 
@@ -136,12 +148,14 @@ export class StatementPipeline {
     if (group.length === 0) return;
     this.#queue = [];
     this.#send(group.map((q) => q.sql), (outcome) => {
+      const { results } = outcome;
       if (!("error" in outcome)) {
-        group.forEach((queued, i) => queued.resolve(outcome.results[i]));
+        group.forEach((queued, i) => queued.resolve(results[i]));
         return;
       }
-      const { error, ran, results } = outcome;
-      if (group.slice(ran).some((q) => q.critical)) this.#closed ??= error as Error;
+      const { error } = outcome;
+      const ran = results.length;
+      if (group.slice(ran).some((q) => q.critical)) this.#closed ??= { reason: error };
       group.forEach((queued, i) => i < ran ? queued.resolve(results[i]) : queued.reject(error));
     });
   }

@@ -24,7 +24,7 @@
 import pg from "pg";
 import type { SqlValue } from "../schema/mod.ts";
 import { CtldbBase } from "./_base.ts";
-import { inlineParams, StatementPipeline } from "./_pipeline.ts";
+import { StatementPipeline } from "./_pipeline.ts";
 import { familyTablePattern, filterFamilyTables } from "./_family_tables.ts";
 import { classified, type CtldbError } from "./errors.ts";
 import { DEFAULT_LEDGER_TABLE, ledgerInsertSql, toSeq } from "./ledger.ts";
@@ -127,16 +127,14 @@ function pipelineOn(client: pg.PoolClient): StatementPipeline {
     client.query(statements.join(";\n")).then(
       (result: pg.QueryResult | pg.QueryResult[]) =>
         done({ results: Array.isArray(result) ? result : [result] }),
-      (error: unknown) => done({ error: toCtldbError(error), ran: 0, results: [] }),
+      (error: unknown) => done({ error: toCtldbError(error), results: [] }),
     );
-  });
+  }, paramLiteral);
 }
 
 function pipelinedSession(pipeline: StatementPipeline): CtldbSession {
   const run = (sql: string, params: SqlParam[] | undefined) =>
-    pipeline.run(
-      params === undefined || params.length === 0 ? sql : inlineParams(sql, params, paramLiteral),
-    ) as Promise<pg.QueryResult<Record<string, unknown>>>;
+    pipeline.run(sql, params) as Promise<pg.QueryResult<Record<string, unknown>>>;
   return {
     query: async <T>(sql: string, params?: SqlParam[]) => (await run(sql, params)).rows as T[],
     exec: async (sql: string, params?: SqlParam[]): Promise<ExecResult> => ({
@@ -191,7 +189,7 @@ class PostgresCtldb extends CtldbBase implements Ctldb {
     const pipeline = pipelineOn(client);
     const session = pipelinedSession(pipeline);
     try {
-      const begun = pipeline.run("BEGIN", true);
+      const begun = pipeline.run("BEGIN", undefined, true);
       // Awaited below; its failure also fails the statements sent with it.
       begun.catch(() => {});
       const result = await fn(session);
