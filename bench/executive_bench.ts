@@ -9,18 +9,18 @@
  *   connections, and its p99 latency: what an executive doing one transaction per request could
  *   at best reach.
  *
- * Each database is measured twice: on its server directly, and behind a proxy (`_delay_proxy.ts`) that
- * delays every packet by at least 1 ms each way (timers round it up; the measured round trip is
- * printed), as a ctldb across a network would be (a fleet's ctldb is rarely on the executive's
- * host). Round trips, not CPU, then bound both rates.
+ * Each database is measured twice: on its server directly, and behind a proxy
+ * (`_delay_proxy.ts`) that delays every packet by at least 1 ms each way (timers round it up;
+ * the measured round trip is printed), as a ctldb across a network would be (a fleet's ctldb is
+ * rarely on the executive's host). Round trips, not CPU, then bound both rates.
  *
  * The executive runs as a separate `ctlstore executive` process (its own event loop, as in
  * production). Its writers send their requests over keep-alive connections with a minimal
  * HTTP/1.1 client (`_http1_client.ts`), as a dedicated load tool would: in production writers
  * run on other hosts, while here every CPU the load generator takes is taken from the
  * executive and the database on the same cores. One phase with `fetch` as the client is
- * reported for reference. Servers: `CTLSTORE_TEST_MYSQL_DSN` (default `root@tcp(127.0.0.1:3306)/`) and
- * `CTLSTORE_TEST_POSTGRES_DSN` (default `postgres://postgres@127.0.0.1:5432/postgres`); a
+ * reported for reference. Servers: `CTLSTORE_TEST_MYSQL_DSN` (default
+ * `root@tcp(127.0.0.1:3306)/`) and `CTLSTORE_TEST_POSTGRES_DSN` (default `postgres://postgres@127.0.0.1:5432/postgres`); a
  * server that does not answer is reported as skipped. The raw baselines are the one
  * place outside `lib/ctldb` that speaks to a database driver directly: that is what they measure.
  *
