@@ -19,10 +19,12 @@
  * HTTP/1.1 client (`_http1_client.ts`), as a dedicated load tool would: in production writers
  * run on other hosts, while here every CPU the load generator takes is taken from the
  * executive and the database on the same cores. One phase with `fetch` as the client is
- * reported for reference. Servers: `CTLSTORE_TEST_MYSQL_DSN` (default
- * `root@tcp(127.0.0.1:3306)/`) and `CTLSTORE_TEST_POSTGRES_DSN` (default `postgres://postgres@127.0.0.1:5432/postgres`); a
- * server that does not answer is reported as skipped. The raw baselines are the one
- * place outside `lib/ctldb` that speaks to a database driver directly: that is what they measure.
+ * reported for reference.
+ *
+ * Servers: `CTLSTORE_TEST_MYSQL_DSN` (default `root@tcp(127.0.0.1:3306)/`) and
+ * `CTLSTORE_TEST_POSTGRES_DSN` (default `postgres://postgres@127.0.0.1:5432/postgres`); a server
+ * that does not answer is reported as skipped. The raw baselines are the one place outside
+ * `lib/ctldb` that speaks to a database driver directly: that is what they measure.
  *
  * @module
  */
