@@ -116,8 +116,10 @@ interface CoreConnection {
  * @example
  * ```ts ignore
  * const session = new PipelinedSession(connection);
- * const [a, b] = [session.exec("UPDATE t SET x = 1"), session.exec("UPDATE u SET y = 2")];
- * await Promise.all([a, b]); // one round trip
+ * await session.transaction(async () => {
+ *   // BEGIN and both statements: one round trip
+ *   await Promise.all([session.exec("UPDATE t SET x = 1"), session.exec("UPDATE u SET y = 2")]);
+ * });
  * ```
  */
 export class PipelinedSession implements CtldbSession {
@@ -141,20 +143,9 @@ export class PipelinedSession implements CtldbSession {
     }, sqlLiteral);
   }
 
-  /**
-   * Starts the transaction: `BEGIN` goes out with the first statements of the transaction, and
-   * if it fails no statement of the session runs outside a transaction.
-   */
-  begin(): Promise<ExecResult> {
-    return this.#pipeline.run("BEGIN", undefined, true).then(toExecResult);
-  }
-
-  /**
-   * Refuses statements from now on (the transaction committed or is rolling back); statements
-   * issued but not yet sent are dropped and reject.
-   */
-  finish(): void {
-    this.#pipeline.finish();
+  /** Runs `fn` in a transaction on this session (`StatementPipeline.transaction`). */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#pipeline.transaction(fn);
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: SqlParam[]): Promise<T[]> {

@@ -90,9 +90,11 @@ interface Queued {
  *
  * @example
  * ```ts ignore
- * const pipeline = new StatementPipeline(sendGroup);
- * const [a, b] = [pipeline.run("UPDATE t SET x = 1"), pipeline.run("UPDATE u SET y = 2")];
- * await Promise.all([a, b]); // one round trip
+ * const pipeline = new StatementPipeline(sendGroup, sqlLiteral);
+ * await pipeline.transaction(async () => {
+ *   // BEGIN and both statements: one round trip
+ *   await Promise.all([pipeline.run("UPDATE t SET x = 1"), pipeline.run("UPDATE u SET y = 2")]);
+ * });
  * ```
  */
 export class StatementPipeline {
@@ -112,35 +114,49 @@ export class StatementPipeline {
   }
 
   /**
-   * Queues a statement, its parameters written in; it goes out with the others queued in the
-   * same turn of the event loop.
-   *
-   * @param critical When it fails, no statement of the session may run any more (`BEGIN`).
+   * Runs `fn` between `BEGIN` and `COMMIT`. `BEGIN` goes out with the first statements of `fn`,
+   * and if it fails no statement runs outside a transaction. Afterwards, committed or not, the
+   * pipeline refuses statements, and those issued but not yet sent are dropped and reject; on
+   * failure the caller rolls back on its connection.
    */
-  run(sql: string, params?: readonly SqlParam[], critical = false): Promise<unknown> {
-    if (this.#closed) return Promise.reject(this.#closed.reason);
-    let text: string;
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    const begun = this.#enqueue("BEGIN", true);
+    // Awaited below; its failure also fails the statements sent with it.
+    begun.catch(() => {});
     try {
-      text = params === undefined || params.length === 0
-        ? sql
-        : inlineParams(sql, params, this.#literal);
-    } catch (error) {
-      return Promise.reject(error);
+      const result = await fn();
+      await begun;
+      await this.run("COMMIT");
+      return result;
+    } finally {
+      this.#closed ??= { reason: new Error("ctldb transaction already finished") };
+      for (const queued of this.#queue) queued.reject(this.#closed.reason);
+      this.#queue = [];
     }
-    const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-    if (this.#queue.length === 0) queueMicrotask(() => this.#flush());
-    this.#queue.push({ sql: text, critical, resolve, reject });
-    return promise;
   }
 
   /**
-   * Refuses statements from now on (the transaction committed or is rolling back); statements
-   * queued but not yet sent are dropped and reject.
+   * Queues a statement, its parameters written in; it goes out with the others queued in the
+   * same turn of the event loop.
    */
-  finish(): void {
-    this.#closed ??= { reason: new Error("ctldb transaction already finished") };
-    for (const queued of this.#queue) queued.reject(this.#closed.reason);
-    this.#queue = [];
+  run(sql: string, params?: readonly SqlParam[]): Promise<unknown> {
+    try {
+      const text = params === undefined || params.length === 0
+        ? sql
+        : inlineParams(sql, params, this.#literal);
+      return this.#enqueue(text, false);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** @param critical When it fails, no statement of the session may run any more (`BEGIN`). */
+  #enqueue(sql: string, critical: boolean): Promise<unknown> {
+    if (this.#closed) return Promise.reject(this.#closed.reason);
+    const { promise, resolve, reject } = Promise.withResolvers<unknown>();
+    if (this.#queue.length === 0) queueMicrotask(() => this.#flush());
+    this.#queue.push({ sql, critical, resolve, reject });
+    return promise;
   }
 
   #flush(): void {

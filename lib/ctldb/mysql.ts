@@ -117,17 +117,10 @@ class MysqlCtldb extends CtldbBase implements Ctldb {
     const connection = await this.#acquire();
     const session = new PipelinedSession(connection);
     try {
-      const begun = session.begin();
-      // Awaited below; its failure also fails the statements sent with it.
-      begun.catch(() => {});
-      const result = await fn(session);
-      await begun;
-      await session.exec("COMMIT");
-      session.finish();
+      const result = await session.transaction(() => fn(session));
       connection.release();
       return result;
     } catch (e) {
-      session.finish();
       try {
         await connection.query("ROLLBACK");
         connection.release();

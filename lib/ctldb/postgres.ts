@@ -189,16 +189,8 @@ class PostgresCtldb extends CtldbBase implements Ctldb {
     const pipeline = pipelineOn(client);
     const session = pipelinedSession(pipeline);
     try {
-      const begun = pipeline.run("BEGIN", undefined, true);
-      // Awaited below; its failure also fails the statements sent with it.
-      begun.catch(() => {});
-      const result = await fn(session);
-      await begun;
-      await session.exec("COMMIT");
-      pipeline.finish();
-      return result;
+      return await pipeline.transaction(() => fn(session));
     } catch (e) {
-      pipeline.finish();
       await client.query("ROLLBACK").catch((error: unknown) => broken ??= error);
       throw e;
     } finally {
